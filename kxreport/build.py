@@ -1,0 +1,51 @@
+"""Building documents from year files: the library API behind ``kxreport build``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import DataError, Diagnostic, UsageError
+from .loader import load
+from .render import render_markdown
+from .writers import markdown
+
+# format name -> (file suffix, writer of the rendered Markdown document)
+WRITERS: dict[str, tuple[str, Callable[[str, Path], None]]] = {
+    "md": (markdown.SUFFIX, markdown.write),
+}
+FORMATS = tuple(WRITERS)
+
+
+@dataclass
+class Built:
+    source: Path
+    outputs: list[Path]
+    warnings: list[Diagnostic]
+
+
+def output_paths(source: Path, out_dir: Path | None, formats: tuple[str, ...]) -> list[Path]:
+    """``DIR/<stem>.<suffix>`` for each format; DIR defaults to the input's folder."""
+    folder = out_dir if out_dir is not None else source.parent
+    return [folder / (source.stem + WRITERS[f][0]) for f in formats]
+
+
+def build(
+    source: Path,
+    out_dir: Path | None = None,
+    formats: tuple[str, ...] = FORMATS,
+    templates: Path | None = None,
+) -> Built:
+    """Validate ``source`` and write its documents; on any error write nothing."""
+    unknown = [f for f in formats if f not in WRITERS]
+    if unknown:
+        raise UsageError(f"不支持的输出格式：{'、'.join(unknown)}（可选：{'、'.join(FORMATS)}）")
+    result = load(source)
+    if not result.ok or result.model is None:
+        raise DataError(result.diagnostics)
+    document = render_markdown(result.model, templates)
+    outputs = output_paths(source, out_dir, formats)
+    for fmt, path in zip(formats, outputs, strict=True):
+        WRITERS[fmt][1](document, path)
+    return Built(source, outputs, result.diagnostics)

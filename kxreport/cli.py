@@ -1,0 +1,215 @@
+"""The command line: parse arguments, call the library, print, set the exit code."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from typer.core import TyperCommand, TyperGroup
+
+from . import __version__, i18n
+from .errors import DataError, Diagnostic, KxreportError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+
+class _Chinese:
+    """Chinese usage line and help-option text (click prints them in English)."""
+
+    def format_usage(self, ctx: Any, formatter: Any) -> None:
+        pieces = self.collect_usage_pieces(ctx)  # type: ignore[attr-defined]
+        formatter.write_usage(ctx.command_path, " ".join(pieces), prefix="用法：")
+
+    def get_help_option(self, ctx: Any) -> Any:
+        option = super().get_help_option(ctx)  # type: ignore[misc]
+        if option is not None:
+            option.help = i18n.ZH["Show this message and exit."]
+        return option
+
+
+class _Group(_Chinese, TyperGroup):
+    pass
+
+
+class _Command(_Chinese, TyperCommand):
+    pass
+
+
+app = typer.Typer(
+    cls=_Group,
+    name="kxreport",
+    help=(
+        "kxreport：用一个 YAML 年度文件生成科协年度工作总结和工作要点。\n\n"
+        "示例：\n\n"
+        "  kxreport validate 2023.yaml          检查年度文件，指出每个问题的行和列\n\n"
+        "  kxreport build 2023.yaml -o dist/    生成 dist/2023.md"
+    ),
+    add_completion=False,
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    options_metavar="[选项]",
+)
+
+FilesArg = Annotated[
+    list[Path],
+    typer.Argument(help="年度文件（YAML），可以写多个", metavar="文件...", show_default=False),
+]
+
+
+def _stderr() -> Console:
+    """A console on standard error; rich is imported lazily to keep start-up fast."""
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def _print_diagnostics(diagnostics: list[Diagnostic]) -> None:
+    from rich.cells import cell_len
+    from rich.markup import escape
+
+    console = _stderr()
+    for d in diagnostics:
+        colour = "red" if d.severity == "error" else "yellow"
+        head = d.format()
+        console.print(f"[{colour}]{escape(head)}[/{colour}]")
+        if d.source is not None:
+            gutter = f"{d.line:>5} | "
+            console.print(escape(gutter + d.source))
+            caret = " " * cell_len(d.source[: d.column - 1])
+            console.print(escape(" " * (len(gutter) - 2) + "| " + caret + "^"))
+
+
+def _summary(diagnostics: list[Diagnostic]) -> str:
+    errors = sum(d.severity == "error" for d in diagnostics)
+    warnings = len(diagnostics) - errors
+    return f"{errors} 个错误，{warnings} 个警告"
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"kxreport {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="显示版本号并退出"),
+    ] = False,
+) -> None:
+    """kxreport 命令行。"""
+
+
+@app.command(
+    help=(
+        "检查年度文件：YAML 语法、字段、类型、数量写法等，一次列出全部问题（文件:行:列）。\n\n"
+        "全部无误时退出码为 0，有错误时为 1。\n\n"
+        "示例：kxreport validate examples/linfen-2022.yaml"
+    ),
+    options_metavar="[选项]",
+    cls=_Command,
+)
+def validate(files: FilesArg) -> None:
+    from .loader import load
+
+    failed = 0
+    console = _stderr()
+    for path in files:
+        try:
+            result = load(path)
+        except KxreportError as exc:
+            _fail(exc)
+        _print_diagnostics(result.diagnostics)
+        if result.ok:
+            console.print(f"{path}：通过（{_summary(result.diagnostics)}）")
+        else:
+            failed += 1
+            console.print(f"{path}：未通过（{_summary(result.diagnostics)}）")
+    if failed:
+        raise typer.Exit(1)
+
+
+@app.command(
+    help=(
+        "生成文档：检查年度文件，无误后写出 <输出文件夹>/<文件名>.md。"
+        "有错误时列出问题、退出码为 1，不写也不改任何文件。\n\n"
+        "示例：kxreport build examples/linfen-2022.yaml -o dist/"
+    ),
+    options_metavar="[选项]",
+    cls=_Command,
+)
+def build(
+    files: FilesArg,
+    out_dir: Annotated[
+        Path | None,
+        typer.Option("-o", "--out-dir", help="输出文件夹（默认与年度文件相同）", metavar="文件夹"),
+    ] = None,
+    formats: Annotated[
+        list[str] | None,
+        typer.Option("-f", "--format", help="输出格式：md（可重复；默认全部）", metavar="格式"),
+    ] = None,
+    templates: Annotated[
+        Path | None,
+        typer.Option(
+            "--templates",
+            help="自定义模板文件夹：其中的同名文件优先于内置模板",
+            metavar="文件夹",
+        ),
+    ] = None,
+) -> None:
+    from .build import FORMATS
+    from .build import build as build_one
+
+    chosen = tuple(dict.fromkeys(formats)) if formats else FORMATS
+    console = _stderr()
+    failed = 0
+    for path in files:
+        try:
+            built = build_one(path, out_dir, chosen, templates)
+        except DataError as exc:
+            _print_diagnostics(exc.diagnostics)
+            console.print(f"{path}：未生成（{_summary(exc.diagnostics)}）")
+            failed += 1
+            continue
+        except KxreportError as exc:
+            _fail(exc)
+        _print_diagnostics(built.warnings)
+        for output in built.outputs:
+            console.print(f"已写入 {output}")
+    if failed:
+        raise typer.Exit(1)
+
+
+def run() -> None:
+    """Console-script entry point: run the app, printing usage errors in Chinese (exit 2)."""
+    i18n.install()
+    usage_error = typer.BadParameter.__mro__[1]  # click's UsageError, as typer ships it
+    try:
+        code = app(standalone_mode=False, prog_name="kxreport")
+    except usage_error as exc:
+        ctx = getattr(exc, "ctx", None)
+        stderr = _stderr()
+        if type(exc).__name__ == "NoArgsIsHelpError":  # bare `kxreport`: show the help
+            stderr.print(exc.format_message(), markup=False)
+            sys.exit(2)
+        if ctx is not None:
+            stderr.print(ctx.get_usage(), markup=False)
+            stderr.print(f"运行“{ctx.command_path} -h”查看帮助。", markup=False)
+        stderr.print(f"错误：{i18n.translate_error(exc.format_message())}", markup=False)
+        sys.exit(2)
+    except typer.Abort:
+        _stderr().print("已中止。")
+        sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+def _fail(exc: KxreportError) -> None:
+    from rich.markup import escape
+
+    _stderr().print(f"[red]错误：{escape(str(exc))}[/red]")
+    raise typer.Exit(exc.exit_code)

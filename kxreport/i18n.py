@@ -1,0 +1,92 @@
+"""Chinese for the texts click and typer print themselves (usage lines, parse errors).
+
+Both libraries mark these texts for translation with gettext; we supply the Chinese by
+replacing the module-level ``_``/``ngettext`` they imported.
+"""
+
+from __future__ import annotations
+
+import gettext
+import re
+import sys
+
+ZH: dict[str, str] = {
+    "Usage:": "用法：",
+    "Options": "选项",
+    "Arguments": "参数",
+    "Commands": "命令",
+    "Show this message and exit.": "显示本帮助并退出。",
+    "Show the version and exit.": "显示版本号并退出。",
+    "required": "必填",
+    "default: {default}": "默认：{default}",
+    "Error: {message}": "错误：{message}",
+    "Try '{command} {option}' for help.": "运行“{command} {option}”查看帮助。",
+    "No such option: {name}": "没有这个选项：{name}",
+    "Missing command.": "缺少命令。",
+    "Missing argument": "缺少参数",
+    "Missing option": "缺少选项",
+    "Missing parameter": "缺少参数",
+    "Missing argument '{param_name}'.": "缺少参数“{param_name}”。",
+    "Missing {param_type}": "缺少{param_type}",
+    "Missing parameter: {param_name}": "缺少参数：{param_name}",
+    "Invalid value for {param_hint}: {message}": "{param_hint} 的值无效：{message}",
+    "Invalid value: {message}": "值无效：{message}",
+    "Option {name!r} requires an argument.": "选项 {name!r} 需要一个值。",
+    "Option {name!r} does not take a value.": "选项 {name!r} 不接受值。",
+    "Did you mean {possibility}?": "是不是想写 {possibility}？",
+    "(Possible options: {possibilities})": "（可能的选项：{possibilities}）",
+    "Aborted!": "已中止。",
+    "{value!r} is not one of {choices}.": "{value!r} 不是可选值之一：{choices}。",
+    "{value!r} is not a valid {number_type}.": "{value!r} 不是有效的{number_type}。",
+}
+
+ZH_PLURAL: dict[str, str] = {
+    "Got unexpected extra argument ({args})": "多余的参数：{args}",
+    "Option {name!r} requires {nargs} arguments.": "选项 {name!r} 需要 {nargs} 个值。",
+    "Did you mean {possibility}?": "是不是想写 {possibility}？",
+}
+
+
+def _gettext(message: str) -> str:
+    return ZH.get(message, message)
+
+
+def _ngettext(singular: str, plural: str, n: int) -> str:
+    return ZH_PLURAL.get(singular) or ZH_PLURAL.get(plural) or (singular if n == 1 else plural)
+
+
+def install() -> None:
+    """Translate click's and typer's own messages (typer vendors click as typer._click)."""
+    for name, module in list(sys.modules.items()):
+        if not name.startswith(("click", "typer")) or module is None:
+            continue
+        if getattr(module, "_", None) is gettext.gettext:
+            module._ = _gettext  # type: ignore[attr-defined]
+        if getattr(module, "ngettext", None) is gettext.ngettext:
+            module.ngettext = _ngettext  # type: ignore[attr-defined]
+
+
+# Usage errors that typer's bundled click words in English, as (pattern, Chinese).
+_ERRORS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"^No such option: (\S+)"), r"没有这个选项：\1"),
+    (re.compile(r"^No such command '(.+)'\."), r"没有这个命令：\1"),
+    (re.compile(r"^Missing argument '(.+)'\."), r"缺少参数“\1”"),
+    (re.compile(r"^Missing option '(.+)'\."), r"缺少选项“\1”"),
+    (re.compile(r"^Option '(.+)' requires an argument\."), r"选项 \1 需要一个值"),
+    (re.compile(r"^Got unexpected extra arguments? \((.+)\)"), r"多余的参数：\1"),
+    (re.compile(r"^Invalid value for (.+?): (.+)$", re.S), r"\1 的值无效：\2"),
+]
+_DID_YOU_MEAN = re.compile(r"\s*\(?(?:Did you mean|Possible options:) ([^)?]+)\??\)?")
+
+
+def translate_error(message: str) -> str:
+    """A click usage-error message in Chinese (unknown ones are returned unchanged)."""
+    suggestion = _DID_YOU_MEAN.search(message)
+    head = _DID_YOU_MEAN.sub("", message).strip()
+    for pattern, chinese in _ERRORS:
+        if pattern.search(head):
+            head = pattern.sub(chinese, head)
+            break
+    if suggestion:
+        head += f"（是不是想写 {suggestion[1].strip()}？）"
+    return head

@@ -1,0 +1,410 @@
+"""The one place that reads year files: bytes -> text -> YAML nodes -> model.
+
+Every problem found on the way becomes a :class:`Diagnostic` with file, line and column;
+problems are collected and reported together instead of stopping at the first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import Diagnostic, Severity, UsageError
+
+Loc = tuple[str | int, ...]
+
+# Safety limits against hostile input (alias bombs, absurd nesting).
+MAX_NODES = 200_000
+MAX_DEPTH = 200
+
+
+@dataclass(frozen=True)
+class Pos:
+    """Where a value sits: its key (for mapping entries) and the value itself; 0-based."""
+
+    key_line: int
+    key_col: int
+    line: int
+    col: int
+
+
+@dataclass
+class SourceFile:
+    """A decoded year file and the position of every value in it."""
+
+    path: str
+    text: str
+    positions: dict[Loc, Pos] = field(default_factory=dict)
+
+    def line_text(self, line: int) -> str | None:
+        lines = self.text.split("\n")
+        if 0 <= line < len(lines):
+            return lines[line].rstrip("\r")
+        return None
+
+    def pos_of(self, loc: Loc) -> Pos:
+        """Position of the longest known prefix of ``loc`` (the root if none is known)."""
+        for end in range(len(loc), -1, -1):
+            pos = self.positions.get(loc[:end])
+            if pos is not None:
+                return pos
+        return Pos(0, 0, 0, 0)
+
+    def diagnostic(
+        self,
+        line: int,
+        col: int,
+        severity: Severity,
+        code: str,
+        message: str,
+    ) -> Diagnostic:
+        """A diagnostic at a 0-based position, carrying the offending source line."""
+        return Diagnostic(
+            self.path, line + 1, col + 1, severity, code, message, self.line_text(line)
+        )
+
+    def at(
+        self, loc: Loc, severity: Severity, code: str, message: str, *, key: bool = False
+    ) -> Diagnostic:
+        pos = self.pos_of(loc)
+        line, col = (pos.key_line, pos.key_col) if key else (pos.line, pos.col)
+        return self.diagnostic(line, col, severity, code, message)
+
+
+@dataclass
+class LoadResult:
+    """What loading one year file gave: the model (if valid) and every diagnostic."""
+
+    path: str
+    model: Any | None
+    diagnostics: list[Diagnostic]
+    source: SourceFile | None = None
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity == "error"]
+
+    @property
+    def ok(self) -> bool:
+        return self.model is not None and not self.errors
+
+
+def load(path: str | Path) -> LoadResult:
+    """Read, parse, validate and check one year file. Never raises for bad content."""
+    from .checks import check
+    from .messages import validation_diagnostics
+    from .model import YearFile
+
+    shown = str(path)
+    try:
+        raw = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise UsageError(f"找不到文件：{shown}") from None
+    except IsADirectoryError:
+        raise UsageError(f"{shown} 是一个文件夹，不是年度文件") from None
+    except OSError as exc:
+        raise UsageError(f"无法读取 {shown}：{exc.strerror}") from None
+
+    text, problem = decode(raw, shown)
+    if problem is not None:
+        return LoadResult(shown, None, [problem])
+    source = SourceFile(shown, text)
+    diagnostics = _directive_problems(source)
+    root, syntax = _compose(source)
+    if syntax is not None:
+        return LoadResult(shown, None, sorted([*diagnostics, *syntax], key=_order), source)
+    if root is None:
+        diagnostics.append(
+            source.diagnostic(
+                0, 0, "error", "empty", "文件是空的：至少需要 org、year、kind 和 date"
+            )
+        )
+        return LoadResult(shown, None, diagnostics, source)
+
+    walker = _Walker(source)
+    try:
+        data = walker.value(root, ())
+    except _TooBig as exc:
+        diagnostics.append(exc.diagnostic)
+        return LoadResult(shown, None, sorted(diagnostics, key=_order), source)
+    diagnostics.extend(walker.diagnostics)
+
+    from pydantic import ValidationError
+
+    model: YearFile | None = None
+    try:
+        model = YearFile.model_validate(data)
+    except ValidationError as exc:
+        diagnostics.extend(validation_diagnostics(exc, source))
+    if model is not None:
+        diagnostics.extend(check(model, source))
+    diagnostics = sorted(set(diagnostics), key=_order)
+    if any(d.severity == "error" for d in diagnostics):
+        model = None
+    return LoadResult(shown, model, diagnostics, source)
+
+
+def _order(d: Diagnostic) -> tuple[str, int, int, str]:
+    return d.sort_key
+
+
+def decode(raw: bytes, shown: str) -> tuple[str, Diagnostic | None]:
+    """Decode UTF-8 (BOM allowed); explain other encodings instead of failing obscurely."""
+
+    def fail(code: str, message: str, line: int = 1, col: int = 1) -> tuple[str, Diagnostic]:
+        return "", Diagnostic(shown, line, col, "error", code, message)
+
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return fail("encoding", "文件是 UTF-16 编码；请在编辑器中“另存为”UTF-8 编码后再试")
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    if b"\x00" in raw[:4096]:
+        return fail(
+            "encoding",
+            "文件含有空字节，不是文本文件（或是 UTF-16 编码）；年度文件必须是 UTF-8 编码的 YAML",
+        )
+    try:
+        return raw.decode("utf-8"), None
+    except UnicodeDecodeError as exc:
+        good = raw[: exc.start].decode("utf-8", errors="replace")
+        line = good.count("\n") + 1
+        col = len(good) - (good.rfind("\n") + 1) + 1
+        try:
+            raw.decode("gb18030")
+        except UnicodeDecodeError:
+            guess = "不是有效的 UTF-8 文本"
+        else:
+            guess = "不是 UTF-8 编码，看起来是 GBK/GB18030 编码"
+        return fail(
+            "encoding",
+            f"文件{guess}（第一个无法识别的字节 0x{raw[exc.start]:02X}）；"
+            "请在编辑器中“另存为”UTF-8 编码后再试",
+            line,
+            col,
+        )
+
+
+_DIRECTIVE = re.compile(r"^%YAML\s+(\S+)")
+
+
+def _directive_problems(source: SourceFile) -> list[Diagnostic]:
+    found = []
+    for number, line in enumerate(source.text.split("\n")):
+        if line.startswith("---") or line.startswith("..."):
+            break
+        m = _DIRECTIVE.match(line)
+        if m and m[1] != "1.2":
+            found.append(
+                source.diagnostic(
+                    number,
+                    0,
+                    "error",
+                    "yaml-version",
+                    f"不支持“%YAML {m[1]}”：kxreport 按 YAML 1.2 读取（yes/no 等不会当作真假值），"
+                    "请删除这一行",
+                )
+            )
+    return found
+
+
+TAB_MESSAGE = "缩进中使用了制表符（Tab）：YAML 只允许用空格缩进"
+
+# ruamel.yaml's English problem texts -> what the user should hear.
+_SYNTAX_MESSAGES: list[tuple[str, str]] = [
+    (
+        "mapping values are not allowed here",
+        "此处不能出现“键: 值”：冒号后要有空格，或这一行的缩进不对",
+    ),
+    ("could not find expected ':'", "缺少冒号：“键”后要写“: 值”"),
+    ("found unexpected end of stream", "文件意外结束：引号或括号没有闭合"),
+    ("found undefined alias", "引用了未定义的锚点"),
+    ("expected a single document", "文件只能包含一个 YAML 文档（去掉多余的“---”）"),
+    ("found duplicate anchor", "锚点重复定义"),
+    ("expected <block end>", "缩进不一致：这一行与上一层的缩进对不齐"),
+    ("expected ',' or ']'", "方括号列表没有闭合：缺少“,”或“]”"),
+    ("expected ',' or '}'", "花括号映射没有闭合：缺少“,”或“}”"),
+    (
+        "found unknown escape character",
+        "双引号字符串中有无法识别的转义字符（要写反斜杠请用 \\\\ 或改用单引号）",
+    ),
+    ("block sequence entries are not allowed", "此处不能开始列表（“- ”）：检查缩进"),
+    ("did not find expected key", "缩进不一致或缺少键：检查这一行的缩进"),
+    ("did not find expected '-' indicator", "列表项缩进不一致：检查“- ”的位置"),
+    ("found character", "这里有 YAML 不允许的字符（例如行首的 @、`、%；需要时请给整段文字加引号）"),
+]
+
+
+def _syntax_message(problem: str) -> str:
+    for needle, message in _SYNTAX_MESSAGES:
+        if needle in problem:
+            return message
+    return f"YAML 语法错误（{problem}）"
+
+
+def _compose(source: SourceFile) -> tuple[Any, list[Diagnostic] | None]:
+    """Parse the text into a node tree, or return the syntax problem."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+    from ruamel.yaml.reader import ReaderError
+
+    yaml = YAML(typ="rt")
+    try:
+        return yaml.compose(io.StringIO(source.text)), None
+    except ReaderError as exc:
+        before = source.text[: exc.position]
+        line = before.count("\n")
+        col = len(before) - (before.rfind("\n") + 1)
+        char = exc.character if isinstance(exc.character, str) else chr(exc.character)
+        message = f"文本中有不允许的控制字符 U+{ord(char):04X}；请删除它"
+        return None, [source.diagnostic(line, col, "error", "control-char", message)]
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line, mark.column) if mark is not None else (0, 0)
+        problem = exc.problem or exc.context or str(exc)
+        tabs = _tab_lines(source)
+        if tabs and ("\\t" in problem or line in tabs):
+            return None, [
+                source.diagnostic(t, c, "error", "tab", TAB_MESSAGE) for t, c in tabs.items()
+            ]
+        return None, [source.diagnostic(line, col, "error", "syntax", _syntax_message(problem))]
+    except RecursionError:
+        return None, [source.diagnostic(0, 0, "error", "too-deep", "嵌套层数过深，无法读取")]
+    except YAMLError as exc:
+        return None, [source.diagnostic(0, 0, "error", "syntax", f"YAML 语法错误（{exc}）")]
+
+
+def _tab_lines(source: SourceFile) -> dict[int, int]:
+    """Lines whose indentation contains a tab -> column of the first tab."""
+    found = {}
+    for number, line in enumerate(source.text.split("\n")):
+        indent = line[: len(line) - len(line.lstrip(" \t"))]
+        if "\t" in indent:
+            found[number] = indent.index("\t")
+    return found
+
+
+class _TooBig(Exception):
+    def __init__(self, diagnostic: Diagnostic) -> None:
+        self.diagnostic = diagnostic
+
+
+_TYPE_NAMES = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:timestamp",
+    "tag:yaml.org,2002:map",
+    "tag:yaml.org,2002:seq",
+    "tag:yaml.org,2002:omap",
+}
+
+
+class _Walker:
+    """Turn a node tree into plain Python data, recording positions and node-level problems."""
+
+    def __init__(self, source: SourceFile) -> None:
+        self.source = source
+        self.diagnostics: list[Diagnostic] = []
+        self.nodes = 0
+
+    def _error(self, node: Any, code: str, message: str) -> None:
+        self.diagnostics.append(
+            self.source.diagnostic(
+                node.start_mark.line, node.start_mark.column, "error", code, message
+            )
+        )
+
+    def value(self, node: Any, loc: Loc, key_node: Any = None) -> Any:
+        from ruamel.yaml.nodes import MappingNode, SequenceNode
+
+        self.nodes += 1
+        if self.nodes > MAX_NODES or len(loc) > MAX_DEPTH:
+            what = (
+                "嵌套层数过深"
+                if len(loc) > MAX_DEPTH
+                else "内容过多（锚点与别名展开后的节点数超过上限）"
+            )
+            raise _TooBig(
+                self.source.diagnostic(
+                    node.start_mark.line,
+                    node.start_mark.column,
+                    "error",
+                    "too-big",
+                    f"{what}，拒绝读取",
+                )
+            )
+        mark = node.start_mark
+        kmark = key_node.start_mark if key_node is not None else mark
+        self.source.positions.setdefault(loc, Pos(kmark.line, kmark.column, mark.line, mark.column))
+        tag = str(node.tag)
+        if tag not in _TYPE_NAMES:
+            self._error(node, "tag", f"不支持 YAML 标签“{tag}”：请去掉它")
+        if isinstance(node, MappingNode):
+            return self._mapping(node, loc)
+        if isinstance(node, SequenceNode):
+            return [self.value(item, (*loc, i)) for i, item in enumerate(node.value)]
+        return _scalar(tag, node.value)
+
+    def _mapping(self, node: Any, loc: Loc) -> dict[str, Any]:
+        from ruamel.yaml.nodes import ScalarNode
+
+        result: dict[str, Any] = {}
+        first: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if str(key_node.tag) == "tag:yaml.org,2002:merge":
+                self._error(key_node, "merge", "不支持合并键“<<”：请把内容直接写出")
+                continue
+            if not isinstance(key_node, ScalarNode):
+                self._error(key_node, "key-type", "键必须是简单的文字")
+                continue
+            key = str(key_node.value)
+            if key in first:
+                line = first[key].start_mark.line + 1
+                self._error(
+                    key_node,
+                    "duplicate-key",
+                    f"键“{key}”重复：第 {line} 行已经写过，后面的会被忽略，请删除或合并",
+                )
+                continue
+            first[key] = key_node
+            result[key] = self.value(value_node, (*loc, key), key_node)
+        return result
+
+
+def _scalar(tag: str, text: str) -> Any:
+    if tag == "tag:yaml.org,2002:null":
+        return None
+    if tag == "tag:yaml.org,2002:bool":
+        return text.lower() == "true"
+    if tag == "tag:yaml.org,2002:int":
+        cleaned = text.replace("_", "")
+        try:
+            if cleaned.lower().startswith(("0x", "+0x", "-0x")):
+                return int(cleaned, 16)
+            if cleaned.lower().startswith(("0o", "+0o", "-0o")):
+                return int(cleaned, 8)
+            return int(cleaned)
+        except ValueError:
+            return text
+    if tag == "tag:yaml.org,2002:float":
+        lowered = text.lower().replace("_", "")
+        if lowered in (".inf", "+.inf", "-.inf", ".nan"):
+            return float(lowered.replace(".", ""))
+        try:
+            return float(lowered)
+        except ValueError:
+            return text
+    if tag == "tag:yaml.org,2002:timestamp":
+        try:
+            if len(text) == 10:
+                return dt.date.fromisoformat(text)
+            return dt.datetime.fromisoformat(text.replace(" ", "T", 1))
+        except ValueError:
+            return text
+    return text

@@ -1,0 +1,304 @@
+"""The year file schema: everything a 科协 工作总结 or 工作要点 states, as typed data.
+
+Keys are English identifiers; every field carries a Chinese ``title`` (used in messages
+and as an editor hint) and ``description``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from .values import Count, Period
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
+def _as_list(value: Any) -> Any:
+    """Let users write a single name where a list of names is expected."""
+    return [value] if isinstance(value, str) else value
+
+
+Names = Annotated[list[Text], BeforeValidator(_as_list)]
+
+OrgLevel = Literal["省", "市", "县", "区", "街道", "高校", "企业"]
+HonourLevel = Literal["国家级", "省级", "市级", "县级"]
+DocKind = Literal["summary", "plan"]
+SectionKind = Literal[
+    "party",
+    "scientists",
+    "popularization",
+    "innovation",
+    "think_tank",
+    "organization",
+    "problems",
+    "next_year",
+    "custom",
+]
+
+# kind -> (Chinese name, default heading). "{next_year}" is filled in by the template.
+SECTION_KINDS: dict[str, tuple[str, str]] = {
+    "party": ("党建", "全面加强党的建设"),
+    "scientists": ("服务科技工作者", "团结引领广大科技工作者"),
+    "popularization": ("科普", "提升全民科学素质"),
+    "innovation": ("服务创新", "服务创新驱动发展"),
+    "think_tank": ("智库", "服务党和政府科学决策"),
+    "organization": ("组织建设", "加强组织建设，深化科协改革"),
+    "problems": ("存在问题", "存在的问题和不足"),
+    "next_year": ("来年计划", "{next_year}年工作计划"),
+    "custom": ("自定义", ""),
+}
+
+
+class Base(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Org(Base):
+    name: Text = Field(
+        title="单位全称",
+        description="单位的正式全称，用于落款，例如“临汾市科学技术协会”。",
+    )
+    short_name: Text | None = Field(
+        default=None,
+        title="单位简称",
+        description="文中和默认标题使用的简称，例如“临汾市科协”；不写则用全称。",
+    )
+    level: OrgLevel = Field(
+        title="单位层级",
+        description="省、市、县、区、街道、高校或企业。",
+    )
+
+    @property
+    def short(self) -> str:
+        return self.short_name or self.name
+
+
+class Overview(Base):
+    text: Text | None = Field(
+        default=None,
+        title="开篇",
+        description="开篇段落（多段用空行分隔），概述一年工作的背景与总体情况。",
+    )
+    situation: Text | None = Field(
+        default=None,
+        title="形势",
+        description="形势与背景，例如“2022年是党的二十大召开之年”；不写开篇时由此生成开篇。",
+    )
+    approach: Text | None = Field(
+        default=None,
+        title="工作思路",
+        description="本单位的工作思路，例如“1135”工作思路；不写开篇时由此生成开篇。",
+    )
+    standing: Text | None = Field(
+        default=None,
+        title="总体位次",
+        description="整体工作的评价或位次，例如“整体工作位列全省科协系统第一方阵”。",
+    )
+
+
+class Honour(Base):
+    name: Text = Field(
+        title="荣誉名称", description="荣誉或称号，不带引号，例如“全国科普日优秀组织单位”。"
+    )
+    by: Names = Field(
+        default_factory=list,
+        title="授予单位",
+        description="授予荣誉的部门或单位，可写一个或多个。",
+    )
+    level: HonourLevel | None = Field(
+        default=None, title="荣誉级别", description="国家级、省级、市级或县级。"
+    )
+    recipients: Names = Field(
+        default_factory=list,
+        title="获得者",
+        description="获得荣誉的下属单位或个人；本单位自己获得时不写。",
+    )
+    verb: Text = Field(
+        default="授予",
+        title="授予方式",
+        description="“被……授予/评为/确定为/设立为”中的动词，默认“授予”。",
+    )
+
+
+class Figure(Base):
+    key: Annotated[str, StringConstraints(pattern=r"^[\w\-]+$")] | None = Field(
+        default=None,
+        title="指标键",
+        description="跨年份不变的指标标识，用于同比和计划完成情况，例如 forums 或 座谈会。",
+    )
+    label: Text = Field(title="指标名称", description="统计的是什么，例如“召开座谈会”。")
+    value: Count = Field(
+        title="数值",
+        description="按公文写法填写：30、“30余”、“213万余”、“4.8万”、“近万”、“上千”、“数十”；可带单位，如“30余次”。",
+    )
+    unit: Text | None = Field(
+        default=None, title="单位", description="计量单位，例如“次”“名”“人次”“家”。"
+    )
+
+    @model_validator(mode="after")
+    def _merge_unit(self) -> Figure:
+        if self.unit and self.value.unit and self.unit != self.value.unit:
+            raise PydanticCustomError(
+                "unit_conflict",
+                "数值“{value}”自带单位“{a}”，与“单位”“{b}”不一致",
+                {"value": str(self.value), "a": self.value.unit, "b": self.unit},
+            )
+        if self.unit and not self.value.unit:
+            self.value = self.value.with_unit(self.unit)
+        return self
+
+
+class Activity(Base):
+    name: Text = Field(title="活动名称", description="活动名称，不带书名号或引号。")
+    date: Period | None = Field(
+        default=None,
+        title="日期",
+        description="日期、月份或起止：2022-09-17、2022-09、2022-09-17/2022-09-23。",
+    )
+    place: Text | None = Field(default=None, title="地点", description="活动地点。")
+    participants: Count | None = Field(
+        default=None,
+        title="参加人数",
+        description="参加人数，可带单位，例如“300余名”“55万余人次”；不带单位时按“人”。",
+    )
+    organizers: Names = Field(
+        default_factory=list, title="主办单位", description="主办或组织单位。"
+    )
+    partners: Names = Field(
+        default_factory=list, title="协办单位", description="联合、协办或承办单位。"
+    )
+    text: Text | None = Field(default=None, title="说明", description="对活动的补充说明。")
+
+
+class Item(Base):
+    heading: Text | None = Field(
+        default=None,
+        title="小标题",
+        description="段首小标题，例如“规范制度，加强与科技工作者的联系”；模板自动编号并补句号。",
+    )
+    text: Text | None = Field(
+        default=None,
+        title="正文",
+        description="正文（多段用空行分隔）。写了正文就照正文输出；不写时由活动和数字生成。",
+    )
+    activities: list[Activity] = Field(
+        default_factory=list, title="活动", description="本项工作中开展的活动。"
+    )
+    counts: list[Figure] = Field(
+        default_factory=list,
+        title="数字",
+        description="本项工作的统计数字，用于统计、表格、同比和一致性检查。",
+    )
+    targets: list[Figure] = Field(
+        default_factory=list,
+        title="目标",
+        description="计划项的量化目标，例如新增国高企业 500 家；下一年度据此计算完成情况。",
+    )
+    honours: list[Honour] = Field(
+        default_factory=list, title="荣誉", description="本项工作获得的荣誉。"
+    )
+    items: list[Item] = Field(
+        default_factory=list, title="子项", description="下一级条目（最多三级）。"
+    )
+
+
+class Section(Base):
+    kind: SectionKind = Field(
+        default="custom",
+        title="部分类别",
+        description=(
+            "party 党建、scientists 服务科技工作者、popularization 科普、"
+            "innovation 服务创新、think_tank 智库、organization 组织建设、"
+            "problems 存在问题、next_year 来年计划、custom 自定义。"
+        ),
+    )
+    title: Text | None = Field(
+        default=None,
+        title="标题",
+        description="本部分的标题，例如“坚持党建引领，锻造‘红色科协’新高地”；不写用默认标题。",
+    )
+    intro: Text | None = Field(default=None, title="导语", description="本部分开头的概述段落。")
+    items: list[Item] = Field(default_factory=list, title="条目", description="本部分的各项工作。")
+    honours: list[Honour] = Field(
+        default_factory=list,
+        title="荣誉",
+        description="本部分末尾集中列出的荣誉，例如下属单位在该领域获得的表彰。",
+    )
+
+    @model_validator(mode="after")
+    def _custom_needs_title(self) -> Section:
+        if self.kind == "custom" and not self.title:
+            raise PydanticCustomError(
+                "custom_title", "自定义部分（kind: custom）必须写“标题”（title）"
+            )
+        return self
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.intro or self.items or self.honours)
+
+
+class YearFile(Base):
+    org: Org = Field(title="单位", description="发文单位。")
+    year: int = Field(
+        ge=1949, le=2100, title="年度", description="总结或计划所属的年度，例如 2022。"
+    )
+    kind: DocKind = Field(
+        title="文种",
+        description="summary 工作总结（综述），plan 工作要点（计划）。",
+    )
+    title: Text | None = Field(
+        default=None,
+        title="标题",
+        description="文件标题；不写时为“<简称><年度>年工作总结/工作要点”。",
+    )
+    date: dt.date = Field(title="成文日期", description="落款日期，例如 2023-01-10。")
+    issuer: Text | None = Field(
+        default=None, title="落款单位", description="落款的发文机关；不写用单位全称。"
+    )
+    recipients: Names = Field(
+        default_factory=list,
+        title="主送机关",
+        description="主送机关，例如“各县区科协”；多为工作要点使用。",
+    )
+    notice: Text | None = Field(
+        default=None,
+        title="印发说明",
+        description="工作要点印发时的说明段落，例如“现将……印发给你们，请结合实际抓好贯彻落实。”",
+    )
+    overview: Overview | None = Field(
+        default=None, title="概述", description="开篇：形势、工作思路、总体位次。"
+    )
+    honours: list[Honour] = Field(
+        default_factory=list,
+        title="荣誉",
+        description="本单位及下属单位全年获得的主要荣誉，在开篇集中列出。",
+    )
+    sections: list[Section] = Field(
+        default_factory=list,
+        title="正文部分",
+        description="按顺序排列的各部分（一、二、三……）；空的部分自动省略，编号保持连续。",
+    )
+    closing: Text | None = Field(
+        default=None, title="结束语", description="全文最后一段，例如对来年的展望。"
+    )
+
+    @property
+    def next_year(self) -> int:
+        return self.year + 1
+
+    @property
+    def default_title(self) -> str:
+        noun = "工作总结" if self.kind == "summary" else "工作要点"
+        return f"{self.org.short}{self.year}年{noun}"

@@ -1,0 +1,273 @@
+"""Value types that users write as short strings: counts ("30余", "213万余") and periods.
+
+Both parse what the user wrote into a typed value that keeps the written form, so the
+document can print the figure back exactly as official prose writes it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, Literal
+
+from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import PydanticCustomError, core_schema
+
+Precision = Literal["exact", "approx", "vague"]
+
+_CN_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
+_MAGNITUDES = {"万": 10_000, "亿": 100_000_000, "万亿": 1_000_000_000_000}
+# Qualifiers that make a figure vague: "数十", "上千" are orders of magnitude, not numbers.
+_VAGUE_PREFIXES = ("数", "上", "几")
+_APPROX_PREFIXES = ("近", "约", "逾", "超过", "超", "将近", "大约")
+_SUFFIXES = ("余", "多", "以上", "左右")
+_FULLWIDTH = str.maketrans("０１２３４５６７８９．，", "0123456789.,")
+
+_COUNT_RE = re.compile(
+    r"^(?P<prefix>将近|大约|超过|近|约|逾|超|上|数|几)?"
+    r"(?P<num>\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千]+)?"
+    r"(?P<mag>万亿|万|亿)?"
+    r"(?P<suffix>余|多|以上|左右)?"
+    r"(?P<unit>[^\d\s.]*)$"
+)
+
+COUNT_HINT = "应写成 30、“30余”、“213万余”、“4.8万”、“近万”、“上千”、“数十”这样的形式"
+
+
+def _cn_numeral(text: str) -> int | None:
+    """Value of a Chinese numeral below 万 (一, 十二, 三百零五, 百, 千); None if malformed."""
+    total = 0
+    digit: int | None = None
+    last_unit = 10_000
+    for ch in text:
+        if ch in _CN_DIGITS:
+            if digit is not None and digit != 0:
+                return None
+            digit = _CN_DIGITS[ch]
+        else:
+            unit = _CN_UNITS[ch]
+            if unit >= last_unit:
+                return None
+            total += (1 if digit is None else digit) * unit
+            digit = None
+            last_unit = unit
+    return total + (digit or 0)
+
+
+@dataclass(frozen=True)
+class Count:
+    """A count as official prose writes it.
+
+    ``text`` is the normalised written form without unit ("30余", "213万余", "近万"),
+    ``value`` the nominal number it stands for (30, 2130000, 10000), ``precision`` says
+    whether it may be summed or compared (only ``exact`` may), ``unit`` is optional ("次").
+    """
+
+    text: str
+    value: Decimal
+    precision: Precision
+    unit: str = ""
+
+    def __str__(self) -> str:
+        return self.text + self.unit
+
+    @property
+    def is_exact(self) -> bool:
+        return self.precision == "exact"
+
+    def with_unit(self, unit: str) -> Count:
+        return Count(self.text, self.value, self.precision, unit)
+
+    @classmethod
+    def parse(cls, raw: Any) -> Count:
+        """Parse a YAML value (int, float or string) into a Count; raise PydanticCustomError."""
+        if isinstance(raw, Count):
+            return raw
+        if isinstance(raw, bool) or raw is None:
+            raise PydanticCustomError("count_type", "应为数量，" + COUNT_HINT)
+        if isinstance(raw, int | float | Decimal):
+            number = Decimal(str(raw))
+            if not number.is_finite():
+                raise PydanticCustomError("count_invalid", "数量必须是有限的数")
+            if number < 0:
+                raise PydanticCustomError(
+                    "count_negative", "数量不能为负数（写的是 {text}）", {"text": str(raw)}
+                )
+            return cls(_plain(number), number, "exact")
+        if not isinstance(raw, str):
+            raise PydanticCustomError("count_type", "应为数量，" + COUNT_HINT)
+        text = raw.strip().translate(_FULLWIDTH).replace(",", "")
+        if text.startswith("-"):
+            raise PydanticCustomError(
+                "count_negative", "数量不能为负数（写的是“{text}”）", {"text": raw}
+            )
+        m = _COUNT_RE.match(text)
+        if not m or not (m["num"] or m["mag"]) or (m["unit"] or "")[:1] in _CN_UNITS:
+            raise PydanticCustomError(
+                "count_invalid", "无法识别的数量“{text}”：" + COUNT_HINT, {"text": raw}
+            )
+        prefix, num, mag, suffix = m["prefix"] or "", m["num"], m["mag"] or "", m["suffix"] or ""
+        if num is None:
+            base = Decimal(1)
+        elif num[0].isdigit():
+            base = Decimal(num)
+        else:
+            value = _cn_numeral(num)
+            if value is None:
+                raise PydanticCustomError(
+                    "count_invalid", "无法识别的数量“{text}”：" + COUNT_HINT, {"text": raw}
+                )
+            base = Decimal(value)
+        value = base * _MAGNITUDES.get(mag, 1)
+        if value == value.to_integral_value():
+            value = value.quantize(Decimal(1))
+        if prefix in _VAGUE_PREFIXES or (prefix and num is None):
+            precision: Precision = "vague"
+        elif prefix or suffix:
+            precision = "approx"
+        else:
+            precision = "exact"
+        written = prefix + (num or "") + mag + suffix
+        return cls(written, value, precision, m["unit"] or "")
+
+    @classmethod
+    def __get_pydantic_core_schema__(
+        cls, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.no_info_plain_validator_function(
+            cls.parse,
+            serialization=core_schema.plain_serializer_function_ser_schema(str),
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return {
+            "anyOf": [
+                {"type": "number", "minimum": 0},
+                {"type": "string", "pattern": _COUNT_RE.pattern},
+            ],
+            "examples": [30, "30余", "213万余", "4.8万", "近万", "上千", "数十"],
+        }
+
+
+def _plain(number: Decimal) -> str:
+    """Digits of a number without exponent or trailing zeros: 4.50 -> 4.5, 1E+3 -> 1000."""
+    if number == number.to_integral_value():
+        return str(number.quantize(Decimal(1)))
+    return format(number.normalize(), "f")
+
+
+Granularity = Literal["day", "month"]
+
+_PERIOD_PART = re.compile(r"^(\d{4})-(\d{1,2})(?:-(\d{1,2}))?$")
+
+
+@dataclass(frozen=True)
+class Period:
+    """A date, a month, or a range of either ("2022-09-17", "2022-09", "2022-01/2022-11")."""
+
+    start: dt.date
+    end: dt.date
+    granularity: Granularity
+
+    @property
+    def is_range(self) -> bool:
+        return self.start != self.end
+
+    @classmethod
+    def parse(cls, raw: Any) -> Period:
+        if isinstance(raw, Period):
+            return raw
+        if isinstance(raw, dt.datetime):
+            raw = raw.date()
+        if isinstance(raw, dt.date):
+            return cls(raw, raw, "day")
+        if not isinstance(raw, str):
+            raise PydanticCustomError("period_type", "应为日期，" + PERIOD_HINT)
+        parts = [p.strip() for p in raw.split("/")]
+        if len(parts) > 2:
+            raise PydanticCustomError(
+                "period_invalid", "无法识别的日期“{text}”：" + PERIOD_HINT, {"text": raw}
+            )
+        parsed = [_parse_period_part(p, raw) for p in parts]
+        grains = {g for _, _, g in parsed}
+        if len(grains) > 1:
+            raise PydanticCustomError(
+                "period_invalid",
+                "日期范围“{text}”的两端要么都写到日，要么都写到月",
+                {"text": raw},
+            )
+        start, end = parsed[0][0], parsed[-1][1]
+        if end < start:
+            raise PydanticCustomError(
+                "period_order", "日期范围“{text}”的结束早于开始", {"text": raw}
+            )
+        return cls(start, end, parsed[0][2])
+
+    @classmethod
+    def __get_pydantic_core_schema__(
+        cls, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.no_info_plain_validator_function(
+            cls.parse,
+            serialization=core_schema.plain_serializer_function_ser_schema(cls.iso),
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return {
+            "type": "string",
+            "pattern": r"^\d{4}-\d{1,2}(-\d{1,2})?(/\d{4}-\d{1,2}(-\d{1,2})?)?$",
+            "examples": ["2022-09-17", "2022-09", "2022-09-17/2022-09-23", "2022-01/2022-11"],
+        }
+
+    def iso(self) -> str:
+        def one(d: dt.date) -> str:
+            return f"{d.year:04d}-{d.month:02d}" + (
+                f"-{d.day:02d}" if self.granularity == "day" else ""
+            )
+
+        return one(self.start) if not self.is_range else f"{one(self.start)}/{one(self.end)}"
+
+
+PERIOD_HINT = "例如 2022-09-17、2022-09（整月）或 2022-09-17/2022-09-23（起止）"
+
+
+def _parse_period_part(part: str, raw: str) -> tuple[dt.date, dt.date, Granularity]:
+    m = _PERIOD_PART.match(part)
+    error = PydanticCustomError(
+        "period_invalid", "无法识别的日期“{text}”：" + PERIOD_HINT, {"text": raw}
+    )
+    if not m:
+        raise error
+    year, month = int(m[1]), int(m[2])
+    try:
+        if m[3] is None:
+            first = dt.date(year, month, 1)
+            nxt = dt.date(year + (month == 12), month % 12 + 1, 1)
+            return first, nxt - dt.timedelta(days=1), "month"
+        day = dt.date(year, month, int(m[3]))
+    except ValueError:
+        raise PydanticCustomError("period_invalid", "日期“{text}”不存在", {"text": part}) from None
+    return day, day, "day"
