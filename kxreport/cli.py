@@ -199,7 +199,8 @@ def run() -> None:
             sys.exit(2)
         if ctx is not None:
             stderr.print(ctx.get_usage(), markup=False)
-            stderr.print(f"运行“{ctx.command_path} -h”查看帮助。", markup=False)
+        command = ctx.command_path if ctx is not None else "kxreport"
+        stderr.print(f"运行“{command} -h”查看帮助。", markup=False)
         stderr.print(f"错误：{i18n.translate_error(exc.format_message())}", markup=False)
         sys.exit(2)
     except typer.Abort:

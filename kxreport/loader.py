@@ -221,8 +221,8 @@ _SYNTAX_MESSAGES: list[tuple[str, str]] = [
     ),
     ("could not find expected ':'", "缺少冒号：“键”后要写“: 值”"),
     ("found unexpected end of stream", "文件意外结束：引号或括号没有闭合"),
-    ("found undefined alias", "引用了未定义的锚点"),
-    ("expected a single document", "文件只能包含一个 YAML 文档（去掉多余的“---”）"),
+    ("found undefined alias", "引用了未定义的锚点“{0}”"),
+    ("found another document", "文件只能包含一个 YAML 文档：请去掉多余的“---”及其后的内容"),
     ("found duplicate anchor", "锚点重复定义"),
     ("expected <block end>", "缩进不一致：这一行与上一层的缩进对不齐"),
     ("expected ',' or ']'", "方括号列表没有闭合：缺少“,”或“]”"),
@@ -239,9 +239,10 @@ _SYNTAX_MESSAGES: list[tuple[str, str]] = [
 
 
 def _syntax_message(problem: str) -> str:
+    quoted = re.search(r"'([^']*)'", problem)
     for needle, message in _SYNTAX_MESSAGES:
         if needle in problem:
-            return message
+            return message.replace("{0}", quoted[1] if quoted else "")
     return f"YAML 语法错误（{problem}）"
 
 
@@ -262,15 +263,21 @@ def _compose(source: SourceFile) -> tuple[Any, list[Diagnostic] | None]:
         message = f"文本中有不允许的控制字符 U+{ord(char):04X}；请删除它"
         return None, [source.diagnostic(line, col, "error", "control-char", message)]
     except MarkedYAMLError as exc:
+        problem = " ".join(filter(None, [exc.problem, exc.context])) or str(exc)
         mark = exc.problem_mark or exc.context_mark
+        if ("end of stream" in problem or "stream end" in problem) and exc.context_mark:
+            mark = exc.context_mark  # an unclosed quote or bracket: point where it opens
         line, col = (mark.line, mark.column) if mark is not None else (0, 0)
-        problem = exc.problem or exc.context or str(exc)
         tabs = _tab_lines(source)
         if tabs and ("\\t" in problem or line in tabs):
             return None, [
                 source.diagnostic(t, c, "error", "tab", TAB_MESSAGE) for t, c in tabs.items()
             ]
-        return None, [source.diagnostic(line, col, "error", "syntax", _syntax_message(problem))]
+        message = _syntax_message(problem)
+        opened = exc.context_mark
+        if "flow" in (exc.context or "") and opened is not None and opened.line != line:
+            message += f"（括号在第 {opened.line + 1} 行第 {opened.column + 1} 列打开）"
+        return None, [source.diagnostic(line, col, "error", "syntax", message)]
     except RecursionError:
         return None, [source.diagnostic(0, 0, "error", "too-deep", "嵌套层数过深，无法读取")]
     except YAMLError as exc:

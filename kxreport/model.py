@@ -263,7 +263,11 @@ class YearFile(Base):
         title="标题",
         description="文件标题；不写时为“<简称><年度>年工作总结/工作要点”。",
     )
-    date: dt.date = Field(title="成文日期", description="落款日期，例如 2023-01-10。")
+    date: dt.date | None = Field(
+        default=None,
+        title="成文日期",
+        description="落款日期，例如 2023-01-10；确实不知道时可以不写，落款就只有单位。",
+    )
     issuer: Text | None = Field(
         default=None, title="落款单位", description="落款的发文机关；不写用单位全称。"
     )

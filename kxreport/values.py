@@ -43,6 +43,7 @@ _FULLWIDTH = str.maketrans("０１２３４５６７８９．，", "0123456789.,
 _COUNT_RE = re.compile(
     r"^(?P<prefix>将近|大约|超过|近|约|逾|超|上|数|几)?"
     r"(?P<num>\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千]+)?"
+    r"(?P<inner>余|多)?"  # 30余万: "more than 30" of 万
     r"(?P<mag>万亿|万|亿)?"
     r"(?P<suffix>余|多|以上|左右)?"
     r"(?P<unit>[^\d\s.]*)$"
@@ -123,7 +124,14 @@ class Count:
             raise PydanticCustomError(
                 "count_invalid", "无法识别的数量“{text}”：" + COUNT_HINT, {"text": raw}
             )
-        prefix, num, mag, suffix = m["prefix"] or "", m["num"], m["mag"] or "", m["suffix"] or ""
+        prefix, num, mag = m["prefix"] or "", m["num"], m["mag"] or ""
+        inner, suffix = m["inner"] or "", m["suffix"] or ""
+        if inner and not mag and not suffix:
+            inner, suffix = "", inner  # plain "30余": the qualifier follows the number
+        if inner and (suffix or num is None):
+            raise PydanticCustomError(
+                "count_invalid", "无法识别的数量“{text}”：" + COUNT_HINT, {"text": raw}
+            )
         if num is None:
             base = Decimal(1)
         elif num[0].isdigit():
@@ -140,11 +148,11 @@ class Count:
             value = value.quantize(Decimal(1))
         if prefix in _VAGUE_PREFIXES or (prefix and num is None):
             precision: Precision = "vague"
-        elif prefix or suffix:
+        elif prefix or inner or suffix:
             precision = "approx"
         else:
             precision = "exact"
-        written = prefix + (num or "") + mag + suffix
+        written = prefix + (num or "") + inner + mag + suffix
         return cls(written, value, precision, m["unit"] or "")
 
     @classmethod
@@ -191,6 +199,8 @@ class Period:
 
     @property
     def is_range(self) -> bool:
+        if self.granularity == "month":
+            return (self.start.year, self.start.month) != (self.end.year, self.end.month)
         return self.start != self.end
 
     @classmethod

@@ -15,8 +15,8 @@ def atomic_write(path: Path, data: bytes) -> None:
     A reader (or an interrupted build) sees either the old complete file or the new
     complete file, never a half-written one.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as exc:
         raise OutputError(f"无法在 {path.parent} 中写入文件：{exc.strerror}") from None
