@@ -59,6 +59,7 @@ def test_installed_wheel_builds_an_example_from_another_folder(wheel: Path, tmp_
             str(python),
             "install",
             "--no-deps",
+            "--ignore-installed",
             "-q",
             str(wheel),
         ],
