@@ -121,17 +121,13 @@ class Count:
             )
         m = _COUNT_RE.match(text)
         if not m or not (m["num"] or m["mag"]) or (m["unit"] or "")[:1] in _CN_UNITS:
-            raise PydanticCustomError(
-                "count_invalid", "无法识别的数量“{text}”：" + COUNT_HINT, {"text": raw}
-            )
+            raise _unreadable(raw)
         prefix, num, mag = m["prefix"] or "", m["num"], m["mag"] or ""
         inner, suffix = m["inner"] or "", m["suffix"] or ""
         if inner and not mag and not suffix:
             inner, suffix = "", inner  # plain "30余": the qualifier follows the number
         if inner and (suffix or num is None):
-            raise PydanticCustomError(
-                "count_invalid", "无法识别的数量“{text}”：" + COUNT_HINT, {"text": raw}
-            )
+            raise _unreadable(raw)
         if num is None:
             base = Decimal(1)
         elif num[0].isdigit():
@@ -139,9 +135,7 @@ class Count:
         else:
             value = _cn_numeral(num)
             if value is None:
-                raise PydanticCustomError(
-                    "count_invalid", "无法识别的数量“{text}”：" + COUNT_HINT, {"text": raw}
-                )
+                raise _unreadable(raw)
             base = Decimal(value)
         value = base * _MAGNITUDES.get(mag, 1)
         if value == value.to_integral_value():
@@ -175,6 +169,12 @@ class Count:
             ],
             "examples": [30, "30余", "213万余", "4.8万", "近万", "上千", "数十"],
         }
+
+
+def _unreadable(raw: str) -> PydanticCustomError:
+    return PydanticCustomError(
+        "count_invalid", "无法识别的数量“{text}”：" + COUNT_HINT, {"text": raw}
+    )
 
 
 def _plain(number: Decimal) -> str:
