@@ -8,14 +8,17 @@ from pathlib import Path
 
 from .errors import DataError, Diagnostic, UsageError
 from .loader import load
-from .render import render_markdown
-from .writers import markdown
+from .render import Rendered, render
+from .writers import docx, markdown, pdf
 
-# format name -> (file suffix, writer of the rendered Markdown document)
-WRITERS: dict[str, tuple[str, Callable[[str, Path], None]]] = {
+# format name -> (file suffix, writer of the rendered document)
+WRITERS: dict[str, tuple[str, Callable[[Rendered, Path], None]]] = {
     "md": (markdown.SUFFIX, markdown.write),
+    "docx": (docx.SUFFIX, docx.write),
+    "pdf": (pdf.SUFFIX, pdf.write),
 }
 FORMATS = tuple(WRITERS)
+DEFAULT_FORMATS = ("md", "docx")  # PDF needs LibreOffice, so only on request
 
 
 @dataclass
@@ -34,17 +37,19 @@ def output_paths(source: Path, out_dir: Path | None, formats: tuple[str, ...]) -
 def build(
     source: Path,
     out_dir: Path | None = None,
-    formats: tuple[str, ...] = FORMATS,
+    formats: tuple[str, ...] = DEFAULT_FORMATS,
     templates: Path | None = None,
 ) -> Built:
     """Validate ``source`` and write its documents; on any error write nothing."""
     unknown = [f for f in formats if f not in WRITERS]
     if unknown:
         raise UsageError(f"不支持的输出格式：{'、'.join(unknown)}（可选：{'、'.join(FORMATS)}）")
+    if "pdf" in formats:
+        pdf.check_available()  # before anything is written
     result = load(source)
     if not result.ok or result.model is None:
         raise DataError(result.diagnostics)
-    document = render_markdown(result.model, templates)
+    document = render(result.model, templates)
     outputs = output_paths(source, out_dir, formats)
     for fmt, path in zip(formats, outputs, strict=True):
         WRITERS[fmt][1](document, path)

@@ -45,9 +45,11 @@ app = typer.Typer(
         "kxreport：用一个 YAML 年度文件生成科协年度工作总结和工作要点。\n\n"
         "示例：\n\n"
         "  kxreport validate 2023.yaml          检查年度文件，指出每个问题的行和列\n\n"
-        "  kxreport build 2023.yaml -o dist/    生成 dist/2023.md"
+        "  kxreport build 2023.yaml -o dist/    生成 dist/2023.md 和 dist/2023.docx\n\n"
+        "  kxreport build 2023.yaml -f pdf      另外导出 PDF（需要 LibreOffice）"
     ),
     add_completion=False,
+    pretty_exceptions_enable=False,
     no_args_is_help=True,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -136,7 +138,7 @@ def validate(files: FilesArg) -> None:
 
 @app.command(
     help=(
-        "生成文档：检查年度文件，无误后写出 <输出文件夹>/<文件名>.md。"
+        "生成文档：检查年度文件，无误后写出 <输出文件夹>/<文件名>.md 和 .docx（GB/T 9704 公文格式）。"
         "有错误时列出问题、退出码为 1，不写也不改任何文件。\n\n"
         "示例：kxreport build examples/linfen-2022.yaml -o dist/"
     ),
@@ -151,7 +153,12 @@ def build(
     ] = None,
     formats: Annotated[
         list[str] | None,
-        typer.Option("-f", "--format", help="输出格式：md（可重复；默认全部）", metavar="格式"),
+        typer.Option(
+            "-f",
+            "--format",
+            help="输出格式：md、docx、pdf（可重复；默认 md 和 docx；pdf 需要 LibreOffice）",
+            metavar="格式",
+        ),
     ] = None,
     templates: Annotated[
         Path | None,
@@ -162,10 +169,10 @@ def build(
         ),
     ] = None,
 ) -> None:
-    from .build import FORMATS
+    from .build import DEFAULT_FORMATS
     from .build import build as build_one
 
-    chosen = tuple(dict.fromkeys(formats)) if formats else FORMATS
+    chosen = tuple(dict.fromkeys(formats)) if formats else DEFAULT_FORMATS
     console = _stderr()
     failed = 0
     for path in files:

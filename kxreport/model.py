@@ -7,6 +7,7 @@ and as an editor hint) and ``description``.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -213,6 +214,13 @@ class Item(Base):
     )
 
 
+def walk_items(items: list[Item]) -> Iterator[Item]:
+    """Items and their sub-items, depth first, in document order."""
+    for item in items:
+        yield item
+        yield from walk_items(item.items)
+
+
 class Section(Base):
     kind: SectionKind = Field(
         default="custom",
@@ -297,6 +305,20 @@ class YearFile(Base):
     closing: Text | None = Field(
         default=None, title="结束语", description="全文最后一段，例如对来年的展望。"
     )
+    indicator_table: bool = Field(
+        default=False,
+        title="附指标表",
+        description="true 时在正文后附“主要工作指标”表（各条目的数字）和“主要目标”表（各条目的目标）。",
+    )
+
+    def figures(self, kind: Literal["counts", "targets"]) -> list[Figure]:
+        """Every count or target of the document, in document order."""
+        return [
+            figure
+            for section in self.sections
+            for item in walk_items(section.items)
+            for figure in getattr(item, kind)
+        ]
 
     @property
     def next_year(self) -> int:

@@ -10,13 +10,14 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
+from .document import Document, Meta, parse
 from .errors import TemplateError, UsageError
 from .model import SECTION_KINDS, Honour, Item, Section, YearFile
 from .values import Count, Period
@@ -134,6 +135,17 @@ def sentence(text: str) -> str:
     return text if text.endswith(_END_PUNCTUATION) else text + "。"
 
 
+def run_in(lead: str) -> str:
+    """A run-in heading in bold, its closing mark outside: ``**（一）规范制度**。``.
+
+    CommonMark does not close ``**`` between a punctuation mark and a letter, so the
+    mark must follow the closing ``**`` for the bold to render.
+    """
+    lead = sentence(lead)
+    core = lead.rstrip("".join(_END_PUNCTUATION))
+    return f"**{core}**{lead[len(core) :]}"
+
+
 def quote(text: str) -> str:
     """“text”, turning inner double quotes into single ones as nested quotes must be."""
     inner = str(text).replace("“", "‘").replace("”", "’")
@@ -225,6 +237,7 @@ def _environment(user_dir: str | None) -> jinja2.Environment:
         amount=count_text,
         paragraphs=paragraphs,
         sentence=sentence,
+        run_in=run_in,
         quote=quote,
         join_cn=join_cn,
         numbered=numbered,
@@ -233,6 +246,24 @@ def _environment(user_dir: str | None) -> jinja2.Environment:
     )
     env.globals.update(section_title=section_title)
     return env
+
+
+@dataclass
+class Rendered:
+    """One rendered document: the Markdown text, its blocks and file metadata."""
+
+    markdown: str
+    meta: Meta
+
+    @cached_property
+    def document(self) -> Document:
+        return parse(self.markdown)
+
+
+def render(doc: YearFile, templates: Path | None = None) -> Rendered:
+    """Render a validated year file into the one document every writer formats."""
+    meta = Meta(doc.title or doc.default_title, doc.issuer or doc.org.name, doc.date, doc.year)
+    return Rendered(render_markdown(doc, templates), meta)
 
 
 def render_markdown(doc: YearFile, templates: Path | None = None) -> str:

@@ -97,10 +97,10 @@ def test_changzhi_plan_has_recipients_notice_and_signature():
     text = _render(EXAMPLES / "changzhi-2022-plan.yaml")
     lines = text.splitlines()
     assert lines[0] == "# 长治市科学技术协会2022年工作要点"
-    assert lines[2].startswith("各县区科协，高新区科协，") and lines[2].endswith(
-        "机关各部室及直属事业单位："
-    )
-    assert lines[4].startswith("为了进一步明确2022年工作目标任务")
+    assert lines[2] == "<!-- 主送机关 -->"
+    assert lines[3].startswith("各县区科协，高新区科协，")
+    assert lines[3].endswith("机关各部室及直属事业单位：")
+    assert lines[5].startswith("为了进一步明确2022年工作目标任务")
     assert lines[-1] == '<p align="right">长治市科学技术协会<br>2022年7月18日</p>'
     assert [line for line in lines if line.startswith("## ")] == [
         "## 一、切实履行桥梁和纽带职责，在团结凝聚科技工作者上作出新实践",

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import atomic_write
+
+if TYPE_CHECKING:
+    from ..render import Rendered
 
 SUFFIX = ".md"
 
 
-def write(markdown: str, path: Path) -> None:
-    atomic_write(path, markdown.encode("utf-8"))
+def write(rendered: Rendered, path: Path) -> None:
+    atomic_write(path, rendered.markdown.encode("utf-8"))
