@@ -294,6 +294,11 @@ def _tab_lines(source: SourceFile) -> dict[int, int]:
     return found
 
 
+# Characters XML 1.0 (and so a .docx) cannot hold; a quoted YAML string can still
+# smuggle them in as escapes such as "\a" or "\x0b".
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
 class _TooBig(Exception):
     def __init__(self, diagnostic: Diagnostic) -> None:
         self.diagnostic = diagnostic
@@ -356,7 +361,17 @@ class _Walker:
             return self._mapping(node, loc)
         if isinstance(node, SequenceNode):
             return [self.value(item, (*loc, i)) for i, item in enumerate(node.value)]
-        return _scalar(tag, node.value)
+        value = _scalar(tag, node.value)
+        if isinstance(value, str):
+            bad = _XML_INVALID.search(value)
+            if bad:
+                self._error(
+                    node,
+                    "control-char",
+                    f"文字中有 Word 文档无法保存的控制字符 U+{ord(bad[0]):04X}"
+                    f"（第 {bad.start() + 1} 个字符）；请删除它",
+                )
+        return value
 
     def _mapping(self, node: Any, loc: Loc) -> dict[str, Any]:
         from ruamel.yaml.nodes import ScalarNode

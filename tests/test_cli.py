@@ -55,7 +55,7 @@ def test_caret_accounts_for_wide_characters(write_yaml):
     assert "    5 |   名称: x\n      |   ^" in result.output
 
 
-def test_build_writes_markdown_next_to_the_input_by_default(tmp_path):
+def test_build_writes_markdown_and_docx_next_to_the_input_by_default(tmp_path):
     source = tmp_path / "linfen-2022.yaml"
     shutil.copy(EXAMPLES / "linfen-2022.yaml", source)
     result = invoke("build", str(source))
@@ -63,7 +63,21 @@ def test_build_writes_markdown_next_to_the_input_by_default(tmp_path):
     written = tmp_path / "linfen-2022.md"
     assert written.read_text(encoding="utf-8").startswith("# 临汾市科协2022年工作综述\n")
     assert f"已写入 {written}" in result.output
-    assert source.read_bytes() == (EXAMPLES / "linfen-2022.yaml").read_bytes()
+    assert (tmp_path / "linfen-2022.docx").read_bytes()[:2] == b"PK"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "linfen-2022.docx",
+        "linfen-2022.md",
+        "linfen-2022.yaml",
+    ]
+
+
+def test_format_docx_writes_only_the_docx(tmp_path):
+    source = tmp_path / "plan.yaml"
+    shutil.copy(EXAMPLES / "changzhi-2022-plan.yaml", source)
+    result = invoke("build", str(source), "-f", "docx")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["plan.docx", "plan.yaml"]
+    assert source.read_bytes() == (EXAMPLES / "changzhi-2022-plan.yaml").read_bytes()
 
 
 def test_build_many_files_into_an_output_folder(tmp_path):
@@ -74,7 +88,7 @@ def test_build_many_files_into_an_output_folder(tmp_path):
         "baoan-2020.md",
         "changzhi-2022-plan.md",
         "linfen-2022.md",
-    ]
+    ]  # only the format asked for
 
 
 def test_invalid_input_writes_and_changes_nothing(tmp_path, write_yaml):

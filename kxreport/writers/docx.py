@@ -535,9 +535,13 @@ def signature_indents(issuer: str, date: str | None) -> tuple[int, int]:
     return round(issuer_right * CHAR_TWIPS), 2 * CHAR_TWIPS
 
 
-# Break a title after these characters (ends of words in official titles) or before 《（.
-_BREAK_AFTER = set("会协局委府院厅部办省市县区镇街年度的和与及于要点划结述》）、，")
-_BREAK_BEFORE = set("《（关")
+# A title may break after these words (ends of words in official titles) or before 《（.
+_BREAK_AFTER = (
+    "科协", "协会", "学会", "委员会", "政府", "办公室", "局", "厅", "部", "院", "省", "市", "县",
+    "区", "镇", "街道", "年", "年度", "的", "和", "与", "及", "关于", "印发", "要点", "计划",
+    "总结", "综述", "通知", "决定", "意见", "方案", "》", "）", "、", "，",
+)  # fmt: skip
+_BREAK_BEFORE = ("《", "（", "关于")
 
 
 def title_lines(title: str, per_line: int = CHARS_PER_TITLE_LINE) -> list[str]:
@@ -554,7 +558,7 @@ def title_lines(title: str, per_line: int = CHARS_PER_TITLE_LINE) -> list[str]:
     candidates = [
         i
         for i in range(1, len(title))
-        if (title[i - 1] in _BREAK_AFTER or title[i] in _BREAK_BEFORE)
+        if (title[:i].endswith(_BREAK_AFTER) or title[i:].startswith(_BREAK_BEFORE))
         and not (title[i - 1].isascii() and title[i].isascii() and title[i].isalnum())
     ]
     lines: list[str] = []

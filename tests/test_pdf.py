@@ -1,0 +1,104 @@
+"""PDF export through LibreOffice headless, checked with poppler; skipped without them."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from kxreport.cli import app
+from kxreport.writers import pdf
+
+from .conftest import EXAMPLES, MINIMAL
+
+OFFICE_MISSING = pdf.soffice() is None or shutil.which("pdftotext") is None
+if OFFICE_MISSING and os.environ.get("KXREPORT_REQUIRE_OFFICE"):
+    raise RuntimeError("KXREPORT_REQUIRE_OFFICE is set but LibreOffice or poppler is missing")
+needs_office = pytest.mark.skipif(
+    OFFICE_MISSING, reason="LibreOffice（soffice）或 poppler-utils 未安装：.ci/run 会安装它们"
+)
+
+# what each example's PDF must show: title, level-1 headings and figures as written
+EXPECTED = {
+    "linfen-2022": (
+        [
+            "临汾市科协2022年工作综述",
+            "一、坚持从严治党",
+            "五、积极探索路径",
+            "临汾市科学技术协会",
+            "2023年1月10日",
+        ],
+        ["30余次", "213万余次", "55万余人次", "871名", "近万名", "数十万人次"],
+        (5, 9),
+    ),
+    "baoan-2020": (
+        ["宝安区科协2020年工作总结", "一、工作成效", "三、2021年工作计划", "2021年主要目标"],
+        ["2588家", "3764家", "492万余人次", "860多万平方米", "500家"],
+        (8, 13),
+    ),
+    "changzhi-2022-plan": (
+        ["长治市科学技术协会2022年工作要点", "各县区科协", "六、全面加强党的建设", "2022年7月18日"],
+        ["2021—2025年"],
+        (4, 8),
+    ),
+}
+
+
+def pdf_text(path: Path) -> str:
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    return re.sub(r"\s+", "", text)
+
+
+def pdf_pages(path: Path) -> tuple[int, str]:
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    pages = int(re.search(r"Pages:\s+(\d+)", info)[1])
+    size = re.search(r"Page size:\s+(.*)", info)[1]
+    return pages, size
+
+
+@needs_office
+def test_every_example_converts_in_libreoffice(tmp_path):
+    result = CliRunner().invoke(
+        app, ["build", *map(str, sorted(EXAMPLES.glob("*.yaml"))), "-o", str(tmp_path), "-f", "pdf"]
+    )
+    assert result.exit_code == 0, result.output
+    for stem, (headings, figures, (low, high)) in EXPECTED.items():
+        path = tmp_path / f"{stem}.pdf"
+        text = pdf_text(path)
+        for needle in headings + figures:
+            assert needle in text, (stem, needle)
+        pages, size = pdf_pages(path)
+        assert low <= pages <= high, (stem, pages)
+        assert "A4" in size
+        assert re.search(r"—1—", text), "page number “— 1 —” is printed"
+
+
+@needs_office
+def test_pdf_uses_the_mapped_chinese_fonts(tmp_path):
+    result = CliRunner().invoke(
+        app, ["build", str(EXAMPLES / "linfen-2022.yaml"), "-o", str(tmp_path), "-f", "pdf"]
+    )
+    assert result.exit_code == 0, result.output
+    fonts = subprocess.run(
+        ["pdffonts", str(tmp_path / "linfen-2022.pdf")], capture_output=True, text=True, check=True
+    ).stdout
+    assert "Fandol" in fonts or "Noto" in fonts
+    assert "Mincho" not in fonts
+
+
+def test_without_libreoffice_pdf_fails_clearly_and_writes_nothing(tmp_path, monkeypatch):
+    monkeypatch.setattr(pdf, "soffice", lambda: None)
+    source = tmp_path / "2023.yaml"
+    source.write_text(MINIMAL, encoding="utf-8")
+    result = CliRunner().invoke(app, ["build", str(source), "-f", "md", "-f", "pdf"])
+    assert result.exit_code == 1
+    assert "导出 PDF 需要 LibreOffice" in result.output
+    assert "apt-get install libreoffice-writer-nogui" in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["2023.yaml"]
