@@ -12,7 +12,10 @@ MAX_ITEM_DEPTH = 3  # 一、 > （一） > 1. > （1）
 
 
 def check(doc: YearFile, source: SourceFile) -> list[Diagnostic]:
-    found: list[Diagnostic] = []
+    """Whole-document checks: structure, unique keys, and the content checks."""
+    from .content import document_diagnostics
+
+    found: list[Diagnostic] = document_diagnostics(doc, source)
     for index, section in enumerate(doc.sections):
         loc: Loc = ("sections", index)
         if section.is_empty:

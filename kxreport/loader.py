@@ -30,6 +30,8 @@ class Pos:
     key_col: int
     line: int
     col: int
+    start: int = 0  # character offsets of the value in the text
+    end: int = 0
 
 
 @dataclass
@@ -67,6 +69,18 @@ class SourceFile:
             self.path, line + 1, col + 1, severity, code, message, self.line_text(line)
         )
 
+    def in_value(
+        self, loc: Loc, needle: str, severity: Severity, code: str, message: str
+    ) -> Diagnostic:
+        """A diagnostic at ``needle`` inside the value at ``loc`` (at the value if not found)."""
+        pos = self.pos_of(loc)
+        found = self.text.find(needle, pos.start, max(pos.end, pos.start)) if needle else -1
+        if found < 0:
+            return self.diagnostic(pos.line, pos.col, severity, code, message)
+        before = self.text[:found]
+        line = before.count("\n")
+        return self.diagnostic(line, found - (before.rfind("\n") + 1), severity, code, message)
+
     def at(
         self, loc: Loc, severity: Severity, code: str, message: str, *, key: bool = False
     ) -> Diagnostic:
@@ -93,59 +107,82 @@ class LoadResult:
         return self.model is not None and not self.errors
 
 
-def load(path: str | Path) -> LoadResult:
-    """Read, parse, validate and check one year file. Never raises for bad content."""
-    from .checks import check
-    from .messages import validation_diagnostics
-    from .model import YearFile
+@dataclass
+class YamlData:
+    """A YAML file read into plain data with positions, or the reasons it could not be."""
 
+    path: str
+    data: Any
+    diagnostics: list[Diagnostic]
+    source: SourceFile | None
+
+    @property
+    def readable(self) -> bool:
+        return self.data is not None
+
+
+def read_yaml(path: str | Path, empty_hint: str = "至少需要 org、year 和 kind") -> YamlData:
+    """Read any YAML input of kxreport; problems become diagnostics, never exceptions."""
     shown = str(path)
     try:
         raw = Path(path).read_bytes()
     except FileNotFoundError:
         raise UsageError(f"找不到文件：{shown}") from None
     except IsADirectoryError:
-        raise UsageError(f"{shown} 是一个文件夹，不是年度文件") from None
+        raise UsageError(f"{shown} 是一个文件夹，不是 YAML 文件") from None
     except OSError as exc:
         raise UsageError(f"无法读取 {shown}：{exc.strerror}") from None
 
     text, problem = decode(raw, shown)
     if problem is not None:
-        return LoadResult(shown, None, [problem])
+        return YamlData(shown, None, [problem], None)
     source = SourceFile(shown, text)
     diagnostics = _directive_problems(source)
     root, syntax = _compose(source)
     if syntax is not None:
-        return LoadResult(shown, None, sorted([*diagnostics, *syntax], key=_order), source)
+        return YamlData(shown, None, sorted([*diagnostics, *syntax], key=_order), source)
     if root is None:
-        diagnostics.append(
-            source.diagnostic(
-                0, 0, "error", "empty", "文件是空的：至少需要 org、year、kind 和 date"
-            )
-        )
-        return LoadResult(shown, None, diagnostics, source)
-
+        diagnostics.append(source.diagnostic(0, 0, "error", "empty", f"文件是空的：{empty_hint}"))
+        return YamlData(shown, None, diagnostics, source)
     walker = _Walker(source)
     try:
         data = walker.value(root, ())
     except _TooBig as exc:
-        diagnostics.append(exc.diagnostic)
-        return LoadResult(shown, None, sorted(diagnostics, key=_order), source)
-    diagnostics.extend(walker.diagnostics)
+        return YamlData(shown, None, sorted([*diagnostics, exc.diagnostic], key=_order), source)
+    return YamlData(shown, data, [*diagnostics, *walker.diagnostics], source)
 
+
+def load(path: str | Path, rules: tuple[Any, ...] = ()) -> LoadResult:
+    """Read, parse, validate and check one year file. Never raises for bad content.
+
+    ``rules`` are extra stale-wording rules (``content.StaleRule``) besides the built-in ones.
+    """
     from pydantic import ValidationError
 
+    from .checks import check
+    from .content import text_diagnostics
+    from .messages import validation_diagnostics
+    from .model import YearFile
+
+    read = read_yaml(path)
+    diagnostics = list(read.diagnostics)
+    if not read.readable or read.source is None:
+        return LoadResult(read.path, None, sorted(diagnostics, key=_order), read.source)
+    source = read.source
     model: YearFile | None = None
     try:
-        model = YearFile.model_validate(data)
+        model = YearFile.model_validate(read.data)
     except ValidationError as exc:
-        diagnostics.extend(validation_diagnostics(exc, source))
+        diagnostics.extend(validation_diagnostics(exc, source, YearFile))
+    year = read.data.get("year") if isinstance(read.data, dict) else None
+    year = year if isinstance(year, int) and not isinstance(year, bool) else None
+    diagnostics.extend(text_diagnostics(read.data, source, year, rules))
     if model is not None:
         diagnostics.extend(check(model, source))
     diagnostics = sorted(set(diagnostics), key=_order)
     if any(d.severity == "error" for d in diagnostics):
         model = None
-    return LoadResult(shown, model, diagnostics, source)
+    return LoadResult(read.path, model, diagnostics, source)
 
 
 def _order(d: Diagnostic) -> tuple[str, int, int, str]:
@@ -353,7 +390,10 @@ class _Walker:
             )
         mark = node.start_mark
         kmark = key_node.start_mark if key_node is not None else mark
-        self.source.positions.setdefault(loc, Pos(kmark.line, kmark.column, mark.line, mark.column))
+        self.source.positions.setdefault(
+            loc,
+            Pos(kmark.line, kmark.column, mark.line, mark.column, mark.index, node.end_mark.index),
+        )
         tag = str(node.tag)
         if tag not in _TYPE_NAMES:
             self._error(node, "tag", f"不支持 YAML 标签“{tag}”：请去掉它")

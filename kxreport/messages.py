@@ -15,13 +15,13 @@ from .errors import Diagnostic
 from .loader import Loc, SourceFile
 
 
-def validation_diagnostics(exc: ValidationError, source: SourceFile) -> list[Diagnostic]:
-    from .model import YearFile
-
+def validation_diagnostics(
+    exc: ValidationError, source: SourceFile, root: type[BaseModel]
+) -> list[Diagnostic]:
     found = []
     for error in exc.errors(include_url=False):
         loc: Loc = tuple(error["loc"])
-        message = describe(error, YearFile)
+        message = describe(error, root)
         on_key = error["type"] == "extra_forbidden"
         if error["type"] == "missing":
             parent = loc[:-1]

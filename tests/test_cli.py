@@ -45,7 +45,8 @@ def test_validate_reports_every_file_and_exits_1_if_any_fails(write_yaml):
     assert f"{bad}:4:10: 错误: “单位层级”（level）只能是以下之一" in result.output
     assert f"{bad}:5:7: 错误: “年度”（year）应为整数，实际是“20xx”" in result.output
     assert "    5 | year: 20xx\n      |       ^" in result.output
-    assert f"{bad}：未通过（2 个错误，0 个警告）" in result.output
+    assert f"{bad}:5:9: 错误: “xx”是没有填写的占位符：请写上实际的内容或数字" in result.output
+    assert f"{bad}：未通过（3 个错误，0 个警告）" in result.output
     assert f"{good}：通过（0 个错误，0 个警告）" in result.output
 
 
@@ -92,7 +93,7 @@ def test_build_many_files_into_an_output_folder(tmp_path):
 
 
 def test_invalid_input_writes_and_changes_nothing(tmp_path, write_yaml):
-    bad = write_yaml(MINIMAL.replace("year: 2023", "year: 20xx"))
+    bad = write_yaml(MINIMAL.replace("year: 2023", "year: 二〇二三"))
     previous = tmp_path / "2023.md"
     previous.write_text("上一次的输出\n", encoding="utf-8")
     before = sorted(tmp_path.iterdir())

@@ -34,4 +34,4 @@ def test_reported_exactly(case: Path, monkeypatch: pytest.MonkeyPatch):
 def test_many_errors_are_reported_in_one_run(monkeypatch: pytest.MonkeyPatch):
     monkeypatch.chdir(CORPUS)
     result = load("many-errors.yaml")
-    assert len(result.errors) == 5
+    assert len(result.errors) == 6

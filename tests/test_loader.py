@@ -26,9 +26,10 @@ def test_utf8_bom_and_crlf_are_accepted(tmp_path):
 def test_crlf_positions_and_source_lines_are_clean(tmp_path):
     path = tmp_path / "crlf.yaml"
     path.write_bytes(MINIMAL.replace("year: 2023", "year: 20xx").replace("\n", "\r\n").encode())
-    (diagnostic,) = load(path).diagnostics
-    assert (diagnostic.line, diagnostic.column) == (5, 7)
-    assert diagnostic.source == "year: 20xx"
+    wrong_type, slot = load(path).diagnostics
+    assert (wrong_type.line, wrong_type.column) == (5, 7)
+    assert (slot.line, slot.column) == (5, 9)
+    assert wrong_type.source == slot.source == "year: 20xx"
 
 
 def test_gbk_is_named_with_the_position_of_the_first_bad_byte():

@@ -1,0 +1,321 @@
+"""Content checks: the defects that editing last year's file or a 范文 leaves behind.
+
+Every text of the year file is scanned for unfilled slots, stale official wording and
+traditional characters; the validated document is checked for dates outside the report
+year, duplicates and figures that disagree with the prose. Each finding has a code, a
+severity and the line and column of the text it came from.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from .errors import Diagnostic, Severity
+from .loader import Loc, SourceFile
+from .model import Item, YearFile
+
+RULES_FILE = Path(__file__).resolve().parent / "rules" / "stale.yaml"
+
+# --- unfilled slots ------------------------------------------------------------------
+
+_CJK = "\u4e00-\u9fff"
+_NUMERALS = "0-9０-９一二三四五六七八九十百千万亿两几数上近余多超过逾"
+
+# (code, pattern, message); the pattern's match is what the user must fill in.
+SLOT_RULES: list[tuple[str, re.Pattern[str], str]] = [
+    (
+        "slot-placeholder",
+        re.compile(
+            r"(?<![A-Za-z])(?:[Xx]{2,}|×{2,}|[Xx×](?=[名份人次个家项场篇件元位所条册期]))(?![A-Za-z])"
+        ),
+        "“{m}”是没有填写的占位符：请写上实际的内容或数字",
+    ),
+    (
+        "slot-stars",
+        re.compile(r"\*{3,}|\*{2}(?=[" + _CJK + r"])"),
+        "“{m}”是没有填写的占位符：请写上实际的名称",
+    ),
+    ("slot-hashes", re.compile(r"#{2,}"), "“{m}”是没有填写的占位符：请写上实际的内容"),
+    (
+        "slot-blank",
+        re.compile(r"[_＿]{2,}|\[\s*\]|【\s*】|（\s*）"),
+        "“{m}”是留空没有填写的位置：请填上内容",
+    ),
+    (
+        "slot-missing-number",
+        re.compile(
+            r"(?:共|达|达到|增长|下降|提高|降低|减少|增加|为|约|累计|合计|总计|成)(?:亿元|万元|亿|个百分点)"
+            r"|(?<=[" + _CJK + r"])(?<![" + _NUMERALS + r"])[%％]"
+        ),
+        "“{m}”缺少数字（例如“共亿元”“增长%”）：请补上数字，没有数字就删去这句",
+    ),
+    (
+        "slot-missing-number",
+        re.compile(
+            r"(?<=["
+            + _CJK
+            + r"])(?<!["
+            + _NUMERALS
+            + r"])万(?:[多余][人名个家次项]|(?=[。，；、）]|$))"
+        ),
+        "“{m}”缺少数字（例如“参与人次万”“信息员万多人”）：请补上数字，没有数字就删去这句",
+    ),
+]
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    severity: Severity
+    message: str
+    needle: str  # the text found, to locate it in the source
+
+
+def unfilled_slots(text: str) -> Iterator[Finding]:
+    for code, pattern, message in SLOT_RULES:
+        for match in pattern.finditer(text):
+            start, end = match.start(), match.end()
+            if len(match[0]) == 1:  # show a lone mark with its neighbours: “增长%”, “x份”
+                start, end = (max(0, start - 2), end) if match[0] in "%％万" else (start, end + 1)
+            shown = text[start:end]
+            yield Finding(code, "error", message.format(m=shown), shown)
+
+
+# --- stale wording -------------------------------------------------------------------
+
+
+class StaleRule(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    phrase: str | None = Field(default=None, title="提法", description="要查找的原文提法。")
+    pattern: str | None = Field(
+        default=None, title="正则", description="要查找的正则表达式（与 phrase 二选一）。"
+    )
+    since: int | None = Field(default=None, title="起始年份", description="提法开始使用的年份。")
+    until: int = Field(
+        title="截止年份", description="提法作为现行提法的最后一年；之后的报告使用它会提示。"
+    )
+    instead: str | None = Field(default=None, title="现行提法", description="应改用的现行提法。")
+
+    @model_validator(mode="after")
+    def _one_of(self) -> StaleRule:
+        if bool(self.phrase) == bool(self.pattern):
+            raise ValueError("phrase 和 pattern 必须且只能写一个")
+        if self.pattern:
+            try:
+                re.compile(self.pattern)
+            except re.error as exc:
+                raise ValueError(f"正则表达式有误：{exc}") from None
+        return self
+
+    @property
+    def regex(self) -> re.Pattern[str]:
+        return re.compile(self.pattern or re.escape(self.phrase or ""))
+
+
+class RulesFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    rules: list[StaleRule] = Field(title="提法规则", description="过时提法的规则列表。")
+
+
+def load_rules(path: Path) -> tuple[list[StaleRule], list[Diagnostic]]:
+    """A rules file, or the diagnostics that say why it cannot be used."""
+    from pydantic import ValidationError
+
+    from .loader import read_yaml
+    from .messages import validation_diagnostics
+
+    read = read_yaml(path, "至少需要 rules")
+    if not read.readable or read.source is None:
+        return [], read.diagnostics
+    try:
+        return RulesFile.model_validate(read.data).rules, read.diagnostics
+    except ValidationError as exc:
+        return [], [*read.diagnostics, *validation_diagnostics(exc, read.source, RulesFile)]
+
+
+@lru_cache(maxsize=1)
+def builtin_rules() -> tuple[StaleRule, ...]:
+    rules, problems = load_rules(RULES_FILE)
+    if problems:  # a packaging mistake, not user input
+        raise RuntimeError("; ".join(d.format() for d in problems))
+    return tuple(rules)
+
+
+def stale_wording(text: str, year: int, rules: tuple[StaleRule, ...]) -> Iterator[Finding]:
+    for rule in rules:
+        if year <= rule.until:
+            continue
+        for match in rule.regex.finditer(text):
+            now = (rule.instead or "").replace("“", "‘").replace("”", "’")
+            instead = f"，现行提法是“{now}”" if now else ""
+            yield Finding(
+                "stale-wording",
+                "warning",
+                f"“{match[0]}”是 {rule.until} 年及以前的提法，{year} 年的文件不宜再用{instead}",
+                match[0],
+            )
+
+
+# --- traditional characters ------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _converter() -> Any:
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    return _converter().convert(text)
+
+
+def traditional(text: str) -> Iterator[Finding]:
+    simplified = to_simplified(text)
+    if simplified == text:
+        return
+    chars = (
+        [a for a, b in zip(text, simplified, strict=False) if a != b]
+        if len(text) == len(simplified)
+        else [ch for ch in text if to_simplified(ch) != ch]
+    )
+    shown = "".join(dict.fromkeys(chars))[:10]
+    first = next((ch for ch in text if ch in shown), shown[:1])
+    yield Finding(
+        "traditional",
+        "warning",
+        f"含有繁体字“{shown}”：简体文件请用 kxreport fmt --simplified 转换",
+        first,
+    )
+
+
+# --- the whole file ----------------------------------------------------------------------
+
+
+def strings(data: Any, loc: Loc = ()) -> Iterator[tuple[Loc, str]]:
+    """Every string value in the data, with its location."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from strings(value, (*loc, key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from strings(value, (*loc, index))
+    elif isinstance(data, str):
+        yield loc, data
+
+
+def text_diagnostics(
+    data: Any, source: SourceFile, year: int | None, extra_rules: tuple[StaleRule, ...] = ()
+) -> list[Diagnostic]:
+    """Scan every string of the file; runs even when the file does not validate."""
+    rules = builtin_rules() + extra_rules
+    found: list[Diagnostic] = []
+    for loc, text in strings(data):
+        findings = [*unfilled_slots(text), *traditional(text)]
+        if year is not None:
+            findings += stale_wording(text, year, rules)
+        for finding in findings:
+            found.append(
+                source.in_value(
+                    loc, finding.needle, finding.severity, finding.code, finding.message
+                )
+            )
+    return found
+
+
+def _items(doc: YearFile) -> Iterator[tuple[Loc, Item]]:
+    def walk(items: list[Item], loc: Loc) -> Iterator[tuple[Loc, Item]]:
+        for index, item in enumerate(items):
+            yield (*loc, index), item
+            yield from walk(item.items, (*loc, index, "items"))
+
+    for s, section in enumerate(doc.sections):
+        yield from walk(section.items, ("sections", s, "items"))
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def document_diagnostics(doc: YearFile, source: SourceFile) -> list[Diagnostic]:
+    """Checks across the validated document: figures vs prose, dates, duplicates."""
+    found: list[Diagnostic] = []
+    seen_activities: dict[tuple[str, str], Loc] = {}
+    for loc, item in _items(doc):
+        # figures must be written in the prose exactly as they are recorded
+        if item.text:
+            prose = _squash(item.text)
+            for kind in ("counts", "targets"):
+                for f, figure in enumerate(getattr(item, kind)):
+                    if _squash(str(figure.value)) not in prose:
+                        found.append(
+                            source.at(
+                                (*loc, kind, f, "value"),
+                                "error",
+                                "figure-prose",
+                                f"“{figure.label}”记为“{figure.value}”，但本条正文里没有这样写："
+                                "正文和数字必须一致，请改正其中一处",
+                            )
+                        )
+        for a, activity in enumerate(item.activities):
+            a_loc = (*loc, "activities", a)
+            if activity.date is not None and (
+                activity.date.end.year < doc.year or activity.date.start.year > doc.year
+            ):
+                found.append(
+                    source.at(
+                        (*a_loc, "date"),
+                        "warning",
+                        "date-outside-year",
+                        f"活动日期 {activity.date.iso()} 不在报告年度 {doc.year} 年内：是不是抄了往年的日期？",
+                    )
+                )
+            key = (activity.name, activity.date.iso() if activity.date else "")
+            if key in seen_activities:
+                first = source.pos_of(seen_activities[key]).line + 1
+                found.append(
+                    source.at(
+                        a_loc,
+                        "warning",
+                        "duplicate-activity",
+                        f"活动“{activity.name}”重复：第 {first} 行已经写过",
+                    )
+                )
+            else:
+                seen_activities[key] = a_loc
+    found.extend(_duplicate_honours(doc, source))
+    return found
+
+
+def _duplicate_honours(doc: YearFile, source: SourceFile) -> list[Diagnostic]:
+    places: list[tuple[Loc, Any]] = [(("honours", i), h) for i, h in enumerate(doc.honours)]
+    for s, section in enumerate(doc.sections):
+        places += [(("sections", s, "honours", i), h) for i, h in enumerate(section.honours)]
+    for loc, item in _items(doc):
+        places += [((*loc, "honours", i), h) for i, h in enumerate(item.honours)]
+    seen: dict[tuple[str, tuple[str, ...]], Loc] = {}
+    found = []
+    for loc, honour in places:
+        key = (honour.name, tuple(honour.recipients))
+        if key in seen:
+            first = source.pos_of(seen[key]).line + 1
+            found.append(
+                source.at(
+                    loc,
+                    "warning",
+                    "duplicate-honour",
+                    f"荣誉“{honour.name}”重复：第 {first} 行已经写过",
+                )
+            )
+        else:
+            seen[key] = loc
+    return found
