@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .errors import DataError, Diagnostic, UsageError
 from .loader import load
@@ -39,15 +40,21 @@ def build(
     out_dir: Path | None = None,
     formats: tuple[str, ...] = DEFAULT_FORMATS,
     templates: Path | None = None,
+    rules: tuple[Any, ...] = (),
+    *,
+    strict: bool = False,
 ) -> Built:
-    """Validate ``source`` and write its documents; on any error write nothing."""
+    """Validate ``source`` and write its documents; on any error write nothing.
+
+    With ``strict``, warnings count as errors.
+    """
     unknown = [f for f in formats if f not in WRITERS]
     if unknown:
         raise UsageError(f"不支持的输出格式：{'、'.join(unknown)}（可选：{'、'.join(FORMATS)}）")
     if "pdf" in formats:
         pdf.check_available()  # before anything is written
-    result = load(source)
-    if not result.ok or result.model is None:
+    result = load(source, rules)
+    if not result.ok or result.model is None or (strict and result.diagnostics):
         raise DataError(result.diagnostics)
     document = render(result.model, templates)
     outputs = output_paths(source, out_dir, formats)

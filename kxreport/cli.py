@@ -10,7 +10,7 @@ import typer
 from typer.core import TyperCommand, TyperGroup
 
 from . import __version__, i18n
-from .errors import DataError, Diagnostic, KxreportError
+from .errors import DataError, Diagnostic, KxreportError, UsageError
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -55,6 +55,16 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
     options_metavar="[选项]",
 )
+
+StrictOpt = Annotated[bool, typer.Option("--strict", help="把警告也当作错误（退出码 1）")]
+RulesOpt = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--rules",
+        help="补充的过时提法规则文件（YAML，格式同内置的 kxreport/rules/stale.yaml；可重复）",
+        metavar="文件",
+    ),
+]
 
 FilesArg = Annotated[
     list[Path],
@@ -116,18 +126,19 @@ def main(
     options_metavar="[选项]",
     cls=_Command,
 )
-def validate(files: FilesArg) -> None:
+def validate(files: FilesArg, strict: StrictOpt = False, rules: RulesOpt = None) -> None:
     from .loader import load
 
+    extra = _load_rules(rules)
     failed = 0
     console = _stderr()
     for path in files:
         try:
-            result = load(path)
+            result = load(path, extra)
         except KxreportError as exc:
             _fail(exc)
         _print_diagnostics(result.diagnostics)
-        if result.ok:
+        if result.ok and not (strict and result.diagnostics):
             console.print(f"{path}：通过（{_summary(result.diagnostics)}）")
         else:
             failed += 1
@@ -168,6 +179,8 @@ def build(
             metavar="文件夹",
         ),
     ] = None,
+    strict: StrictOpt = False,
+    rules: RulesOpt = None,
 ) -> None:
     from .build import DEFAULT_FORMATS
     from .build import build as build_one
@@ -175,9 +188,10 @@ def build(
     chosen = tuple(dict.fromkeys(formats)) if formats else DEFAULT_FORMATS
     console = _stderr()
     failed = 0
+    extra = _load_rules(rules)
     for path in files:
         try:
-            built = build_one(path, out_dir, chosen, templates)
+            built = build_one(path, out_dir, chosen, templates, extra, strict=strict)
         except DataError as exc:
             _print_diagnostics(exc.diagnostics)
             console.print(f"{path}：未生成（{_summary(exc.diagnostics)}）")
@@ -190,6 +204,63 @@ def build(
             console.print(f"已写入 {output}")
     if failed:
         raise typer.Exit(1)
+
+
+@app.command(
+    help=(
+        "改写年度文件：--simplified 把文字中的繁体字转换为简体（OpenCC），"
+        "保留注释、键的顺序和格式；先写临时文件再替换。\n\n"
+        "示例：kxreport fmt --simplified 2023.yaml"
+    ),
+    options_metavar="[选项]",
+    cls=_Command,
+)
+def fmt(
+    files: FilesArg,
+    simplified: Annotated[bool, typer.Option("--simplified", help="把繁体字转换为简体字")] = False,
+) -> None:
+    from .fmt import simplify
+
+    if not simplified:
+        _fail(UsageError("请指定要做的改写，例如 --simplified"))
+    console = _stderr()
+    failed = 0
+    for path in files:
+        try:
+            done = simplify(path)
+        except DataError as exc:
+            _print_diagnostics(exc.diagnostics)
+            console.print(f"{path}：未修改（{_summary(exc.diagnostics)}）")
+            failed += 1
+            continue
+        except KxreportError as exc:
+            _fail(exc)
+        if done.changed:
+            console.print(f"{path}：已把 {done.changed} 处文字转换为简体")
+        else:
+            console.print(f"{path}：没有繁体字，未修改")
+    if failed:
+        raise typer.Exit(1)
+
+
+def _load_rules(paths: list[Path] | None) -> tuple[Any, ...]:
+    """User stale-wording rules; a broken rules file stops the command (exit 1)."""
+    if not paths:
+        return ()
+    from .content import load_rules
+
+    rules: list[Any] = []
+    for path in paths:
+        try:
+            found, problems = load_rules(path)
+        except KxreportError as exc:
+            _fail(exc)
+        if problems:
+            _print_diagnostics(problems)
+            _stderr().print(f"{path}：规则文件有误（{_summary(problems)}）")
+            raise typer.Exit(1)
+        rules.extend(found)
+    return tuple(rules)
 
 
 def run() -> None:
