@@ -56,7 +56,8 @@ def build(
     result = load(source, rules)
     if not result.ok or result.model is None or (strict and result.diagnostics):
         raise DataError(result.diagnostics)
-    document = render(result.model, templates)
+    previous = result.previous.model if result.previous else None
+    document = render(result.model, templates, previous)
     outputs = output_paths(source, out_dir, formats)
     for fmt, path in zip(formats, outputs, strict=True):
         WRITERS[fmt][1](document, path)

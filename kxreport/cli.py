@@ -243,6 +243,70 @@ def fmt(
         raise typer.Exit(1)
 
 
+@app.command(
+    help=(
+        "列出年度文件的全部指标：本年数值、上年数值、同比、上年计划目标、完成率和完成情况"
+        "（上年数据来自年度文件的 previous: 字段）。\n\n"
+        "示例：kxreport stats examples/demo-2023.yaml"
+    ),
+    options_metavar="[选项]",
+    cls=_Command,
+)
+def stats(
+    file: Annotated[
+        Path, typer.Argument(help="年度文件（YAML）", metavar="文件", show_default=False)
+    ],
+) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from .compare import compare
+    from .loader import load
+
+    try:
+        result = load(file)
+    except KxreportError as exc:
+        _fail(exc)
+    if result.model is None:
+        _print_diagnostics(result.diagnostics)
+        _stderr().print(f"{file}：未通过（{_summary(result.diagnostics)}）")
+        raise typer.Exit(1)
+    doc = result.model
+    previous = result.previous.model if result.previous else None
+    comparison = compare(doc, previous)
+    before = f"{comparison.previous_year}年" if comparison.has_previous else "上年"
+    table = Table(title=f"{doc.title or doc.default_title}：指标", show_lines=False)
+    for header, justify in (
+        ("指标键", "left"),
+        ("指标", "left"),
+        (f"{doc.year}年", "right"),
+        (before, "right"),
+        ("同比", "left"),
+        (f"{before}计划目标", "right"),
+        ("完成率", "right"),
+        ("情况", "center"),
+    ):
+        table.add_column(header, justify=justify)  # type: ignore[arg-type]
+    unkeyed = [f for f in doc.figures("counts") if not f.key]
+    for row in comparison.rows:
+        table.add_row(
+            row.key,
+            row.label,
+            str(row.current) if row.current else "—",
+            str(row.previous) if row.previous else "—",
+            row.change or "—",
+            str(row.target) if row.target else "—",
+            row.completion_rate or "—",
+            row.status or "—",
+        )
+    for figure in unkeyed:
+        table.add_row("", figure.label, str(figure.value), "—", "—", "—", "—", "—")
+    console = Console(highlight=False)
+    if not console.is_terminal:
+        console = Console(highlight=False, width=200)
+    console.print(table)
+
+
 def _load_rules(paths: list[Path] | None) -> tuple[Any, ...]:
     """User stale-wording rules; a broken rules file stops the command (exit 1)."""
     if not paths:

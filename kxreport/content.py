@@ -232,6 +232,55 @@ def text_diagnostics(
     return found
 
 
+_PROSE_KEYS = {"text", "intro", "closing", "situation", "notice"}
+_PUNCTUATION = re.compile(r"[\s，。；：、！？“”‘’（）《》,.;:!?()\-—…]")
+
+
+def _paragraphs(data: Any) -> Iterator[tuple[Loc, str, str]]:
+    """(location, paragraph, normalised paragraph) of every prose text in the data."""
+    from .render import paragraphs
+
+    for loc, text in strings(data):
+        if not loc or loc[-1] not in _PROSE_KEYS:
+            continue
+        for paragraph in paragraphs(text):
+            norm = _PUNCTUATION.sub("", paragraph)
+            if len(norm) >= 20:
+                yield loc, paragraph, norm
+
+
+def copied_diagnostics(data: Any, source: SourceFile, previous: Any) -> list[Diagnostic]:
+    """Paragraphs identical or nearly identical to one in last year's file."""
+    from difflib import SequenceMatcher
+
+    before = list(_paragraphs(previous.data))
+    exact = {norm: loc for loc, _, norm in before}
+    found = []
+    for loc, paragraph, norm in _paragraphs(data):
+        if norm in exact:
+            how = "相同"
+        else:
+            similar = [
+                (old_loc, old)
+                for old_loc, _, old in before
+                if 0.8 <= len(old) / len(norm) <= 1.25
+                and SequenceMatcher(None, norm, old, autojunk=False).ratio() >= 0.9
+            ]
+            if not similar:
+                continue
+            how = "几乎相同"
+        found.append(
+            source.in_value(
+                loc,
+                paragraph[:12].split("\n")[0],
+                "warning",
+                "copied",
+                f"这一段与上一年度文件（{previous.path}）中的段落{how}：是不是照抄了去年的文字？",
+            )
+        )
+    return found
+
+
 def _items(doc: YearFile) -> Iterator[tuple[Loc, Item]]:
     def walk(items: list[Item], loc: Loc) -> Iterator[tuple[Loc, Item]]:
         for index, item in enumerate(items):

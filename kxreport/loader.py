@@ -97,6 +97,8 @@ class LoadResult:
     model: Any | None
     diagnostics: list[Diagnostic]
     source: SourceFile | None = None
+    data: Any = None
+    previous: LoadResult | None = None  # the year file named by ``previous:``
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -152,10 +154,13 @@ def read_yaml(path: str | Path, empty_hint: str = "至少需要 org、year 和 k
     return YamlData(shown, data, [*diagnostics, *walker.diagnostics], source)
 
 
-def load(path: str | Path, rules: tuple[Any, ...] = ()) -> LoadResult:
+def load(
+    path: str | Path, rules: tuple[Any, ...] = (), *, follow_previous: bool = True
+) -> LoadResult:
     """Read, parse, validate and check one year file. Never raises for bad content.
 
     ``rules`` are extra stale-wording rules (``content.StaleRule``) besides the built-in ones.
+    The file named by ``previous:`` is loaded too (one level) for comparisons and checks.
     """
     from pydantic import ValidationError
 
@@ -177,12 +182,62 @@ def load(path: str | Path, rules: tuple[Any, ...] = ()) -> LoadResult:
     year = read.data.get("year") if isinstance(read.data, dict) else None
     year = year if isinstance(year, int) and not isinstance(year, bool) else None
     diagnostics.extend(text_diagnostics(read.data, source, year, rules))
+    previous: LoadResult | None = None
     if model is not None:
         diagnostics.extend(check(model, source))
+        if model.previous and follow_previous:
+            previous, found = _load_previous(Path(path), model, source, rules)
+            diagnostics.extend(found)
+            if previous is not None and previous.model is not None:
+                from .content import copied_diagnostics
+
+                diagnostics.extend(copied_diagnostics(read.data, source, previous))
     diagnostics = sorted(set(diagnostics), key=_order)
     if any(d.severity == "error" for d in diagnostics):
         model = None
-    return LoadResult(read.path, model, diagnostics, source)
+    return LoadResult(read.path, model, diagnostics, source, read.data, previous)
+
+
+def _load_previous(
+    path: Path, model: Any, source: SourceFile, rules: tuple[Any, ...]
+) -> tuple[LoadResult | None, list[Diagnostic]]:
+    """The previous year's file, and problems with it reported at ``previous:``."""
+    target = path.parent / model.previous
+    loc = ("previous",)
+    if not target.is_file():
+        return None, [source.at(loc, "error", "previous-missing", f"找不到上一年度文件：{target}")]
+    previous = load(target, rules, follow_previous=False)
+    found = []
+    if previous.model is None:
+        errors = len(previous.errors)
+        found.append(
+            source.at(
+                loc,
+                "error",
+                "previous-invalid",
+                f"上一年度文件 {target} 有 {errors} 个错误，请先修正（kxreport validate {target}）",
+            )
+        )
+        return previous, found
+    if previous.model.year != model.year - 1:
+        found.append(
+            source.at(
+                loc,
+                "warning",
+                "previous-year",
+                f"上一年度文件是 {previous.model.year} 年的，本文件是 {model.year} 年：同比按这两年计算",
+            )
+        )
+    if previous.model.org.name != model.org.name:
+        found.append(
+            source.at(
+                loc,
+                "warning",
+                "previous-org",
+                f"上一年度文件的单位是“{previous.model.org.name}”，与本文件“{model.org.name}”不同",
+            )
+        )
+    return previous, found
 
 
 def _order(d: Diagnostic) -> tuple[str, int, int, str]:

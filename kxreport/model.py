@@ -305,6 +305,11 @@ class YearFile(Base):
     closing: Text | None = Field(
         default=None, title="结束语", description="全文最后一段，例如对来年的展望。"
     )
+    previous: Text | None = Field(
+        default=None,
+        title="上一年度文件",
+        description="上一年度的年度文件（相对本文件的路径），例如 2022.yaml；用于同比、计划完成情况和重复段落检查。",
+    )
     indicator_table: bool = Field(
         default=False,
         title="附指标表",

@@ -152,6 +152,11 @@ def quote(text: str) -> str:
     return f"“{inner}”"
 
 
+def year_range(start: int, end: int) -> str:
+    """2021—2025年, with the em dash of official prose."""
+    return f"{start}—{end}年"
+
+
 def join_cn(items: Iterable[Any], sep: str = "、") -> str:
     return sep.join(str(i) for i in items)
 
@@ -240,6 +245,7 @@ def _environment(user_dir: str | None) -> jinja2.Environment:
         run_in=run_in,
         quote=quote,
         join_cn=join_cn,
+        year_range=year_range,
         numbered=numbered,
         group_honours=group_honours,
         unique=unique,
@@ -260,19 +266,28 @@ class Rendered:
         return parse(self.markdown)
 
 
-def render(doc: YearFile, templates: Path | None = None) -> Rendered:
+def render(
+    doc: YearFile, templates: Path | None = None, previous: YearFile | None = None
+) -> Rendered:
     """Render a validated year file into the one document every writer formats."""
     meta = Meta(doc.title or doc.default_title, doc.issuer or doc.org.name, doc.date, doc.year)
-    return Rendered(render_markdown(doc, templates), meta)
+    return Rendered(render_markdown(doc, templates, previous), meta)
 
 
-def render_markdown(doc: YearFile, templates: Path | None = None) -> str:
-    """Render a validated year file with its kind's template into Markdown text."""
+def render_markdown(
+    doc: YearFile, templates: Path | None = None, previous: YearFile | None = None
+) -> str:
+    """Render a validated year file with its kind's template into Markdown text.
+
+    Templates see ``doc`` and ``comparison`` (同比 and plan completion against ``previous``).
+    """
+    from .compare import compare
+
     env = environment(templates)
     name = TEMPLATE_NAMES[doc.kind]
     try:
         template = env.get_template(name)
-        text = template.render(doc=doc)
+        text = template.render(doc=doc, comparison=compare(doc, previous))
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateError(
             f"{exc.filename or exc.name}:{exc.lineno}: 模板语法错误：{exc.message}"

@@ -111,7 +111,7 @@ class Count:
                 raise PydanticCustomError(
                     "count_negative", "数量不能为负数（写的是 {text}）", {"text": str(raw)}
                 )
-            return cls(_plain(number), number, "exact")
+            return cls(official(number), number, "exact")
         if not isinstance(raw, str):
             raise PydanticCustomError("count_type", "应为数量，" + COUNT_HINT)
         text = raw.strip().translate(_FULLWIDTH).replace(",", "")
@@ -175,6 +175,20 @@ def _unreadable(raw: str) -> PydanticCustomError:
     return PydanticCustomError(
         "count_invalid", "无法识别的数量“{text}”：" + COUNT_HINT, {"text": raw}
     )
+
+
+def official(number: Decimal) -> str:
+    """A number as official prose writes it: 2130000 -> 213万, 1250000 -> 125万,
+    4800 -> 4800, 350000000 -> 3.5亿; only when 万/亿 keep every digit given."""
+    for unit, size, least in (
+        ("亿", Decimal(100_000_000), Decimal(100_000_000)),
+        ("万", Decimal(10_000), Decimal(100_000)),
+    ):
+        if number >= least and number == number.to_integral_value():
+            scaled = number / size
+            if scaled == scaled.quantize(Decimal("0.01")):
+                return _plain(scaled) + unit
+    return _plain(number)
 
 
 def _plain(number: Decimal) -> str:

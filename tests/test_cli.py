@@ -88,6 +88,8 @@ def test_build_many_files_into_an_output_folder(tmp_path):
     assert sorted(p.name for p in out.iterdir()) == [
         "baoan-2020.md",
         "changzhi-2022-plan.md",
+        "demo-2022.md",
+        "demo-2023.md",
         "linfen-2022.md",
     ]  # only the format asked for
 
