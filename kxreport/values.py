@@ -171,6 +171,20 @@ class Count:
         }
 
 
+def total(counts: list[Count]) -> Count | None:
+    """The sum of counts with one unit: exact only if every part is exact, otherwise
+    marked 约 (approximate). Vague counts (数十, 上千, 近万) cannot be summed: None."""
+    if not counts or any(c.precision == "vague" for c in counts):
+        return None
+    units = {c.unit for c in counts}
+    if len(units) > 1:
+        return None
+    value = sum((c.value for c in counts), Decimal(0))
+    if all(c.is_exact for c in counts):
+        return Count(official(value), value, "exact", units.pop())
+    return Count("约" + official(value), value, "approx", units.pop())
+
+
 def _unreadable(raw: str) -> PydanticCustomError:
     return PydanticCustomError(
         "count_invalid", "无法识别的数量“{text}”：" + COUNT_HINT, {"text": raw}

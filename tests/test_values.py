@@ -132,3 +132,14 @@ def test_a_single_month_is_not_a_range():
     assert not month.is_range
     assert month.iso() == "2022-09"
     assert Period.parse("2022-09/2022-10").is_range
+
+
+def test_totals_are_exact_only_when_every_part_is():
+    from kxreport.values import total
+
+    assert str(total([Count.parse("52场"), Count.parse("14场")])) == "66场"
+    approximate = total([Count.parse("30余次"), Count.parse("12次")])
+    assert (str(approximate), approximate.precision) == ("约42次", "approx")
+    assert total([Count.parse("近万人次"), Count.parse("200人次")]) is None  # vague: never summed
+    assert total([Count.parse("5个"), Count.parse("3家")]) is None  # different units
+    assert str(total([Count.parse(1_200_000), Count.parse(930_000)])) == "213万"
