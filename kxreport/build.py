@@ -29,6 +29,27 @@ class Built:
     warnings: list[Diagnostic]
 
 
+def _check_rendered(rendered: Rendered) -> None:
+    """Slots that reach the output came from a template (the data was checked already)."""
+    from .content import unfilled_slots
+    from .document import Table
+    from .errors import TemplateError
+
+    for block in rendered.document.blocks:
+        texts = (
+            [c for row in [block.header, *block.rows] for c in row]
+            if isinstance(block, Table)
+            else []
+        )
+        texts.append(getattr(block, "text", "") or "")
+        for text in texts:
+            for finding in unfilled_slots(text):
+                raise TemplateError(
+                    f"生成的文档中有没有填写的空“{finding.needle}”（在“{text[:20]}”中），"
+                    "它来自模板：请检查模板"
+                )
+
+
 def output_paths(source: Path, out_dir: Path | None, formats: tuple[str, ...]) -> list[Path]:
     """``DIR/<stem>.<suffix>`` for each format; DIR defaults to the input's folder."""
     folder = out_dir if out_dir is not None else source.parent
@@ -58,6 +79,7 @@ def build(
         raise DataError(result.diagnostics)
     previous = result.previous.model if result.previous else None
     document = render(result.model, templates, previous)
+    _check_rendered(document)
     outputs = output_paths(source, out_dir, formats)
     for fmt, path in zip(formats, outputs, strict=True):
         WRITERS[fmt][1](document, path)

@@ -146,6 +146,8 @@ class Count:
             precision = "approx"
         else:
             precision = "exact"
+        if num and num[0].isdigit() and not mag and not inner:
+            num = official(Decimal(num))  # "2130000余" is written "213万余"
         written = prefix + (num or "") + inner + mag + suffix
         return cls(written, value, precision, m["unit"] or "")
 

@@ -202,3 +202,16 @@ def test_no_traceback_for_bad_input(tmp_path):
     assert done.returncode == 1
     assert "Traceback" not in done.stderr
     assert "UTF-16" in done.stderr
+
+
+def test_slot_written_by_a_template_stops_the_build(tmp_path, write_yaml):
+    templates = tmp_path / "tpl"
+    templates.mkdir()
+    (templates / "summary.md.j2").write_text("# {{ doc.org.short }}20xx年工作总结\n")
+    result = invoke("build", str(write_yaml(MINIMAL)), "--templates", str(templates))
+    assert result.exit_code == 1
+    assert (
+        "生成的文档中有没有填写的空“xx”（在“示例县科协20xx年工作总结”中），它来自模板"
+        in result.output
+    )
+    assert not (tmp_path / "2023.md").exists()

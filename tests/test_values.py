@@ -143,3 +143,9 @@ def test_totals_are_exact_only_when_every_part_is():
     assert total([Count.parse("近万人次"), Count.parse("200人次")]) is None  # vague: never summed
     assert total([Count.parse("5个"), Count.parse("3家")]) is None  # different units
     assert str(total([Count.parse(1_200_000), Count.parse(930_000)])) == "213万"
+
+
+def test_long_written_numbers_take_wan():
+    assert str(Count.parse("2130000余次")) == "213万余次"
+    assert Count.parse("2130000余次").value == 2_130_000
+    assert str(Count.parse("123456余人")) == "123456余人"  # 万 would lose digits
