@@ -174,9 +174,9 @@ class Count:
 
 
 def total(counts: list[Count]) -> Count | None:
-    """The sum of counts with one unit: exact only if every part is exact, otherwise
-    marked 约 (approximate). Vague counts (数十, 上千, 近万) cannot be summed: None."""
-    if not counts or any(c.precision == "vague" for c in counts):
+    """The sum of counts with one unit: exact only if every part is exact; a total that
+    includes an approximate or vague part (30余, 近万) is marked 约. None if units differ."""
+    if not counts:
         return None
     units = {c.unit for c in counts}
     if len(units) > 1:

@@ -140,7 +140,8 @@ def test_totals_are_exact_only_when_every_part_is():
     assert str(total([Count.parse("52场"), Count.parse("14场")])) == "66场"
     approximate = total([Count.parse("30余次"), Count.parse("12次")])
     assert (str(approximate), approximate.precision) == ("约42次", "approx")
-    assert total([Count.parse("近万人次"), Count.parse("200人次")]) is None  # vague: never summed
+    vague = total([Count.parse("近万人次"), Count.parse("200人次")])
+    assert (str(vague), vague.is_exact) == ("约10200人次", False)  # never passed off as exact
     assert total([Count.parse("5个"), Count.parse("3家")]) is None  # different units
     assert str(total([Count.parse(1_200_000), Count.parse(930_000)])) == "213万"
 
