@@ -95,6 +95,12 @@ def _print_diagnostics(diagnostics: list[Diagnostic]) -> None:
             console.print(escape(" " * (len(gutter) - 2) + "| " + caret + "^"))
 
 
+def _report(path: object, diagnostics: list[Diagnostic], verdict: str) -> None:
+    """The diagnostics of one file, then one line: ``PATH：verdict（N 个错误，M 个警告）``."""
+    _print_diagnostics(diagnostics)
+    _stderr().print(f"{path}：{verdict}（{_summary(diagnostics)}）", markup=False)
+
+
 def _summary(diagnostics: list[Diagnostic]) -> str:
     errors = sum(d.severity == "error" for d in diagnostics)
     warnings = len(diagnostics) - errors
@@ -131,18 +137,14 @@ def validate(files: FilesArg, strict: StrictOpt = False, rules: RulesOpt = None)
 
     extra = _load_rules(rules)
     failed = 0
-    console = _stderr()
     for path in files:
         try:
             result = load(path, extra)
         except KxreportError as exc:
             _fail(exc)
-        _print_diagnostics(result.diagnostics)
-        if result.ok and not (strict and result.diagnostics):
-            console.print(f"{path}：通过（{_summary(result.diagnostics)}）")
-        else:
-            failed += 1
-            console.print(f"{path}：未通过（{_summary(result.diagnostics)}）")
+        passed = result.ok and not (strict and result.diagnostics)
+        _report(path, result.diagnostics, "通过" if passed else "未通过")
+        failed += not passed
     if failed:
         raise typer.Exit(1)
 
@@ -193,8 +195,7 @@ def build(
         try:
             built = build_one(path, out_dir, chosen, templates, extra, strict=strict)
         except DataError as exc:
-            _print_diagnostics(exc.diagnostics)
-            console.print(f"{path}：未生成（{_summary(exc.diagnostics)}）")
+            _report(path, exc.diagnostics, "未生成")
             failed += 1
             continue
         except KxreportError as exc:
@@ -229,8 +230,7 @@ def fmt(
         try:
             done = simplify(path)
         except DataError as exc:
-            _print_diagnostics(exc.diagnostics)
-            console.print(f"{path}：未修改（{_summary(exc.diagnostics)}）")
+            _report(path, exc.diagnostics, "未修改")
             failed += 1
             continue
         except KxreportError as exc:
@@ -268,8 +268,7 @@ def stats(
     except KxreportError as exc:
         _fail(exc)
     if result.model is None:
-        _print_diagnostics(result.diagnostics)
-        _stderr().print(f"{file}：未通过（{_summary(result.diagnostics)}）")
+        _report(file, result.diagnostics, "未通过")
         raise typer.Exit(1)
     doc = result.model
     previous = result.previous.model if result.previous else None
@@ -320,8 +319,7 @@ def _load_rules(paths: list[Path] | None) -> tuple[Any, ...]:
         except KxreportError as exc:
             _fail(exc)
         if problems:
-            _print_diagnostics(problems)
-            _stderr().print(f"{path}：规则文件有误（{_summary(problems)}）")
+            _report(path, problems, "规则文件有误")
             raise typer.Exit(1)
         rules.extend(found)
     return tuple(rules)

@@ -42,26 +42,21 @@ def _dump(yaml: Any, data: Any) -> str:
 
 def _convert(node: Any) -> int:
     """Convert every string value below ``node`` in place, keeping each scalar's type."""
-    changed = 0
     if isinstance(node, dict):
-        items = list(node.items())
-        for key, value in items:
-            if isinstance(value, str):
-                new = to_simplified(value)
-                if new != value:
-                    node[key] = type(value)(new) if type(value) is not str else new
-                    changed += 1
-            else:
-                changed += _convert(value)
+        pairs = list(node.items())
     elif isinstance(node, list):
-        for index, value in enumerate(node):
-            if isinstance(value, str):
-                new = to_simplified(value)
-                if new != value:
-                    node[index] = type(value)(new) if type(value) is not str else new
-                    changed += 1
-            else:
-                changed += _convert(value)
+        pairs = list(enumerate(node))
+    else:
+        return 0
+    changed = 0
+    for key, value in pairs:
+        if not isinstance(value, str):
+            changed += _convert(value)
+            continue
+        new = to_simplified(value)
+        if new != value:
+            node[key] = new if type(value) is str else type(value)(new)
+            changed += 1
     return changed
 
 
