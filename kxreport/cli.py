@@ -66,6 +66,15 @@ RulesOpt = Annotated[
     ),
 ]
 
+DiagnosticsOpt = Annotated[
+    str,
+    typer.Option(
+        "--diagnostics",
+        help="问题的输出方式：text（默认，给人看）、github（GitHub Actions 批注）、json",
+        metavar="方式",
+    ),
+]
+
 FilesArg = Annotated[
     list[Path],
     typer.Argument(help="年度文件（YAML），可以写多个", metavar="文件...", show_default=False),
@@ -73,38 +82,29 @@ FilesArg = Annotated[
 
 
 def _stderr() -> Console:
-    """A console on standard error; rich is imported lazily to keep start-up fast."""
-    from rich.console import Console
+    from .report import stderr
 
-    return Console(stderr=True, highlight=False, soft_wrap=True)
+    return stderr()
 
 
 def _print_diagnostics(diagnostics: list[Diagnostic]) -> None:
-    from rich.cells import cell_len
-    from rich.markup import escape
+    from .report import Reporter
 
-    console = _stderr()
-    for d in diagnostics:
-        colour = "red" if d.severity == "error" else "yellow"
-        head = d.format()
-        console.print(f"[{colour}]{escape(head)}[/{colour}]")
-        if d.source is not None:
-            gutter = f"{d.line:>5} | "
-            console.print(escape(gutter + d.source))
-            caret = " " * cell_len(d.source[: d.column - 1])
-            console.print(escape(" " * (len(gutter) - 2) + "| " + caret + "^"))
-
-
-def _report(path: object, diagnostics: list[Diagnostic], verdict: str) -> None:
-    """The diagnostics of one file, then one line: ``PATH：verdict（N 个错误，M 个警告）``."""
-    _print_diagnostics(diagnostics)
-    _stderr().print(f"{path}：{verdict}（{_summary(diagnostics)}）", markup=False)
+    Reporter().diagnostics(diagnostics)
 
 
 def _summary(diagnostics: list[Diagnostic]) -> str:
-    errors = sum(d.severity == "error" for d in diagnostics)
-    warnings = len(diagnostics) - errors
-    return f"{errors} 个错误，{warnings} 个警告"
+    from .report import summary
+
+    return summary(diagnostics)
+
+
+def _reporter(style: str) -> Any:
+    from .report import STYLES, Reporter
+
+    if style not in STYLES:
+        _fail(UsageError(f"--diagnostics 只能是 {'、'.join(STYLES)}，不能是“{style}”"))
+    return Reporter(style)  # type: ignore[arg-type]
 
 
 def _version(value: bool) -> None:
@@ -132,9 +132,15 @@ def main(
     options_metavar="[选项]",
     cls=_Command,
 )
-def validate(files: FilesArg, strict: StrictOpt = False, rules: RulesOpt = None) -> None:
+def validate(
+    files: FilesArg,
+    strict: StrictOpt = False,
+    rules: RulesOpt = None,
+    diagnostics: DiagnosticsOpt = "text",
+) -> None:
     from .loader import load
 
+    reporter = _reporter(diagnostics)
     extra = _load_rules(rules)
     failed = 0
     for path in files:
@@ -143,8 +149,9 @@ def validate(files: FilesArg, strict: StrictOpt = False, rules: RulesOpt = None)
         except KxreportError as exc:
             _fail(exc)
         passed = result.ok and not (strict and result.diagnostics)
-        _report(path, result.diagnostics, "通过" if passed else "未通过")
+        reporter.file(path, result.diagnostics, "通过" if passed else "未通过", passed)
         failed += not passed
+    reporter.finish()
     if failed:
         raise typer.Exit(1)
 
@@ -152,14 +159,24 @@ def validate(files: FilesArg, strict: StrictOpt = False, rules: RulesOpt = None)
 @app.command(
     help=(
         "生成文档：检查年度文件，无误后写出 <输出文件夹>/<文件名>.md 和 .docx（GB/T 9704 公文格式）。"
-        "有错误时列出问题、退出码为 1，不写也不改任何文件。\n\n"
-        "示例：kxreport build examples/linfen-2022.yaml -o dist/"
+        "有错误的文件列出问题、不写也不改任何文件，其余文件照常生成；有文件失败时退出码为 1。"
+        "给出文件夹时，生成其中全部 *.yaml 年度文件（子文件夹里的片段文件除外），默认用全部 CPU 核并行。\n\n"
+        "示例：kxreport build examples/linfen-2022.yaml -o dist/\n\n"
+        "示例：kxreport build reports/ -o dist/ -j 4\n\n"
+        "示例：kxreport build --check examples/ -o dist/    只比较，不写文件（CI 用）"
     ),
     options_metavar="[选项]",
     cls=_Command,
 )
 def build(
-    files: FilesArg,
+    files: Annotated[
+        list[Path],
+        typer.Argument(
+            help="年度文件（YAML）或包含年度文件的文件夹，可以写多个",
+            metavar="文件或文件夹...",
+            show_default=False,
+        ),
+    ],
     out_dir: Annotated[
         Path | None,
         typer.Option("-o", "--out-dir", help="输出文件夹（默认与年度文件相同）", metavar="文件夹"),
@@ -181,30 +198,96 @@ def build(
             metavar="文件夹",
         ),
     ] = None,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "-j", "--jobs", help="同时生成的进程数（默认为 CPU 核数）", metavar="N", min=1
+        ),
+    ] = None,
+    check: Annotated[
+        bool,
+        typer.Option(
+            "--check",
+            help="只在内存中生成并与磁盘上的文件比较：列出缺少或过时的输出，退出码 1，不写任何文件",
+        ),
+    ] = False,
     strict: StrictOpt = False,
     rules: RulesOpt = None,
+    diagnostics: DiagnosticsOpt = "text",
 ) -> None:
-    from .build import DEFAULT_FORMATS
-    from .build import build as build_one
+    from .build import DEFAULT_FORMATS, Outcome, build_many, expand_sources
 
     chosen = tuple(dict.fromkeys(formats)) if formats else DEFAULT_FORMATS
-    console = _stderr()
-    failed = 0
+    reporter = _reporter(diagnostics)
     extra = _load_rules(rules)
-    for path in files:
-        try:
-            built = build_one(path, out_dir, chosen, templates, extra, strict=strict)
-        except DataError as exc:
-            _report(path, exc.diagnostics, "未生成")
-            failed += 1
-            continue
-        except KxreportError as exc:
-            _fail(exc)
-        _print_diagnostics(built.warnings)
-        for output in built.outputs:
-            console.print(f"已写入 {output}")
+    console = _stderr()
+    try:
+        sources = expand_sources(files)
+    except KxreportError as exc:
+        _fail(exc)
+
+    def show(outcome: Outcome) -> None:
+        if outcome.data_failed:
+            reporter.file(outcome.source, outcome.diagnostics, "未生成", False)
+            return
+        reporter.file(
+            outcome.source, outcome.diagnostics, _verdict(outcome, check), not outcome.failed
+        )
+        if outcome.error and diagnostics != "json":
+            console.print(f"错误：{outcome.error}", markup=False)
+        if diagnostics == "text":
+            for path in outcome.outputs:
+                console.print(f"已写入 {path}", markup=False)
+            for stale in outcome.stale:
+                console.print(f"  需要重新生成：{stale}", markup=False)
+
+    try:
+        if console.is_terminal and len(sources) > 1 and diagnostics == "text":
+            outcomes = _with_progress(sources, show, lambda done: build_many(
+                sources, out_dir, chosen, templates, extra,
+                strict=strict, check=check, jobs=jobs, done=done,
+            ))  # fmt: skip
+        else:
+            outcomes = build_many(
+                sources, out_dir, chosen, templates, extra,
+                strict=strict, check=check, jobs=jobs, done=show,
+            )  # fmt: skip
+    except KxreportError as exc:
+        _fail(exc)
+    reporter.finish()
+    failed = [o for o in outcomes if o.failed]
+    if len(sources) > 1 and diagnostics != "json":
+        what = "检查" if check else "生成"
+        console.print(
+            f"共 {len(sources)} 个年度文件：{len(sources) - len(failed)} 个{what}通过，{len(failed)} 个失败",
+            markup=False,
+        )
     if failed:
         raise typer.Exit(1)
+
+
+def _verdict(outcome: Any, check: bool) -> str:
+    if outcome.error:
+        return "未生成"
+    if check:
+        return "需要重新生成" if outcome.stale else "输出是最新的"
+    return "已生成"
+
+
+def _with_progress(sources: list[Path], show: Any, run: Any) -> Any:
+    """Run with a rich progress bar on a terminal; each outcome is shown as it arrives."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    with Progress(
+        TextColumn("生成中"), BarColumn(), MofNCompleteColumn(), console=_stderr(), transient=True
+    ) as progress:
+        task = progress.add_task("build", total=len(sources))
+
+        def done(outcome: Any) -> None:
+            show(outcome)
+            progress.advance(task)
+
+        return run(done)
 
 
 @app.command(
@@ -230,7 +313,7 @@ def fmt(
         try:
             done = simplify(path)
         except DataError as exc:
-            _report(path, exc.diagnostics, "未修改")
+            _reporter("text").file(path, exc.diagnostics, "未修改", False)
             failed += 1
             continue
         except KxreportError as exc:
@@ -268,7 +351,7 @@ def stats(
     except KxreportError as exc:
         _fail(exc)
     if result.model is None:
-        _report(file, result.diagnostics, "未通过")
+        _reporter("text").file(file, result.diagnostics, "未通过", False)
         raise typer.Exit(1)
     doc = result.model
     previous = result.previous.model if result.previous else None
@@ -319,7 +402,7 @@ def _load_rules(paths: list[Path] | None) -> tuple[Any, ...]:
         except KxreportError as exc:
             _fail(exc)
         if problems:
-            _report(path, problems, "规则文件有误")
+            _reporter("text").file(path, problems, "规则文件有误", False)
             raise typer.Exit(1)
         rules.extend(found)
     return tuple(rules)

@@ -154,7 +154,7 @@ def test_help_is_chinese_with_examples(monkeypatch, capsys):
     ("args", "message"),
     [
         (["build", "--bogus"], "错误：没有这个选项：--bogus"),
-        (["build"], "错误：缺少参数“文件...”"),
+        (["build"], "错误：缺少参数“文件或文件夹...”"),
         (["valdate"], "错误：没有这个命令：valdate（是不是想写 'validate'？）"),
         (["build", "--out-dir"], "错误：选项 --out-dir 需要一个值"),
     ],

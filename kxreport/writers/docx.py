@@ -13,11 +13,9 @@ import math
 import re
 import zipfile
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..document import Document, Heading, Meta, Paragraph, Recipients, Signature, Table, Title
-from . import atomic_write
 
 if TYPE_CHECKING:
     from ..render import Rendered
@@ -105,8 +103,8 @@ _LEAD_LEVELS = [
 ]
 
 
-def write(rendered: Rendered, path: Path) -> None:
-    atomic_write(path, to_bytes(rendered.document, rendered.meta))
+def rendered_bytes(rendered: Rendered) -> bytes:
+    return to_bytes(rendered.document, rendered.meta)
 
 
 def to_bytes(document: Document, meta: Meta) -> bytes:

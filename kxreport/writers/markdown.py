@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING
-
-from . import atomic_write
 
 if TYPE_CHECKING:
     from ..render import Rendered
@@ -13,5 +10,5 @@ if TYPE_CHECKING:
 SUFFIX = ".md"
 
 
-def write(rendered: Rendered, path: Path) -> None:
-    atomic_write(path, rendered.markdown.encode("utf-8"))
+def to_bytes(rendered: Rendered) -> bytes:
+    return rendered.markdown.encode("utf-8")

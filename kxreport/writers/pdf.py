@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import OutputError
-from . import atomic_write, docx
+from . import docx
 
 if TYPE_CHECKING:
     from ..render import Rendered
@@ -73,6 +73,5 @@ def convert(docx_bytes: bytes, stem: str = "document") -> bytes:
         return result.read_bytes()
 
 
-def write(rendered: Rendered, path: Path) -> None:
-    data = docx.to_bytes(rendered.document, rendered.meta)
-    atomic_write(path, convert(data, "document"))
+def to_bytes(rendered: Rendered) -> bytes:
+    return convert(docx.rendered_bytes(rendered), "document")
