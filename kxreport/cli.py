@@ -328,6 +328,37 @@ def fmt(
 
 @app.command(
     help=(
+        "输出年度文件的 JSON Schema（含中文标题和说明），供 VS Code 等编辑器补全和提示。"
+        "在 YAML 文件第一行写 # yaml-language-server: $schema=kxreport.schema.json 即可使用。\n\n"
+        "示例：kxreport schema -o kxreport.schema.json"
+    ),
+    options_metavar="[选项]",
+    cls=_Command,
+)
+def schema(
+    output: Annotated[
+        Path | None,
+        typer.Option("-o", "--output", help="写入这个文件（默认输出到屏幕）", metavar="文件"),
+    ] = None,
+) -> None:
+    import json
+
+    from .model import YearFile
+    from .writers import atomic_write
+
+    text = json.dumps(YearFile.json_schema(), ensure_ascii=False, indent=2) + "\n"
+    if output is None:
+        typer.echo(text, nl=False)
+        return
+    try:
+        atomic_write(output, text.encode("utf-8"))
+    except KxreportError as exc:
+        _fail(exc)
+    _stderr().print(f"已写入 {output}", markup=False)
+
+
+@app.command(
+    help=(
         "列出年度文件的全部指标：本年数值、上年数值、同比、上年计划目标、完成率和完成情况"
         "（上年数据来自年度文件的 previous: 字段）。\n\n"
         "示例：kxreport stats examples/demo-2023.yaml"

@@ -30,7 +30,7 @@ def _as_list(value: Any) -> Any:
     return [value] if isinstance(value, str) else value
 
 
-Names = Annotated[list[Text], BeforeValidator(_as_list)]
+Names = Annotated[list[Text], BeforeValidator(_as_list, json_schema_input_type=Text | list[Text])]
 
 OrgLevel = Literal["省", "市", "县", "区", "街道", "高校", "企业"]
 HonourLevel = Literal["国家级", "省级", "市级", "县级"]
@@ -133,10 +133,12 @@ class Honour(Base):
 
 
 class Figure(Base):
-    key: Annotated[str, StringConstraints(pattern=r"^[\w\-]+$")] | None = Field(
-        default=None,
-        title="指标键",
-        description="跨年份不变的指标标识，用于同比和计划完成情况，例如 forums 或 座谈会。",
+    key: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_\-\u4e00-\u9fff]+$")] | None = (
+        Field(
+            default=None,
+            title="指标键",
+            description="跨年份不变的指标标识，用于同比和计划完成情况，例如 forums 或 座谈会。",
+        )
     )
     label: Text = Field(title="指标名称", description="统计的是什么，例如“召开座谈会”。")
     value: Count = Field(
@@ -324,6 +326,17 @@ class YearFile(Base):
             for item in walk_items(section.items)
             for figure in getattr(item, kind)
         ]
+
+    @classmethod
+    def json_schema(cls) -> dict[str, Any]:
+        """The JSON Schema of the year file, for editors (yaml-language-server)."""
+        schema = cls.model_json_schema()
+        return {
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "title": "kxreport 年度文件",
+            "description": "科协年度工作总结 / 工作要点的数据文件（kxreport）。",
+            **{k: v for k, v in schema.items() if k not in ("title", "description")},
+        }
 
     @property
     def next_year(self) -> int:

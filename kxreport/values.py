@@ -167,7 +167,8 @@ class Count:
         return {
             "anyOf": [
                 {"type": "number", "minimum": 0},
-                {"type": "string", "pattern": _COUNT_RE.pattern},
+                # named groups are Python-only: JSON Schema patterns are ECMA regexes
+                {"type": "string", "pattern": re.sub(r"\(\?P<\w+>", "(?:", _COUNT_RE.pattern)},
             ],
             "examples": [30, "30余", "213万余", "4.8万", "近万", "上千", "数十"],
         }
