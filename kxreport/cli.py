@@ -328,6 +328,75 @@ def fmt(
 
 @app.command(
     help=(
+        "开始新的一年：写出一个新的年度文件，每个字段上方都有中文注释说明该填什么。"
+        "用 --from 指定上一年度文件时，沿用单位、各部分结构和指标键，设置 previous:，"
+        "把上年计划的各项变成今年要报告的部分，所有数字留空待填。不会覆盖已有文件（除非 --force）。\n\n"
+        "示例：kxreport init 2024.yaml --org 示例县科学技术协会 --year 2024\n\n"
+        "示例：kxreport init 2024.yaml --from 2023.yaml"
+    ),
+    options_metavar="[选项]",
+    cls=_Command,
+)
+def init(
+    file: Annotated[
+        Path, typer.Argument(help="要创建的年度文件", metavar="文件", show_default=False)
+    ],
+    org: Annotated[
+        str | None, typer.Option("--org", help="单位全称，例如 示例县科学技术协会", metavar="名称")
+    ] = None,
+    year: Annotated[
+        int | None, typer.Option("--year", help="年度，例如 2024", metavar="年")
+    ] = None,
+    source: Annotated[
+        Path | None, typer.Option("--from", help="上一年度文件", metavar="文件")
+    ] = None,
+    kind: Annotated[
+        str | None,
+        typer.Option("--kind", help="summary（工作总结，默认）或 plan（工作要点）", metavar="文种"),
+    ] = None,
+    level: Annotated[
+        str | None,
+        typer.Option(
+            "--level",
+            help="单位层级（省、市、县、区、街道、高校、企业；默认按名称判断）",
+            metavar="层级",
+        ),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="覆盖已存在的文件")] = False,
+) -> None:
+    from .loader import load
+    from .scaffold import LEVELS, scaffold, write_new
+
+    if kind not in (None, "summary", "plan"):
+        _fail(UsageError(f"--kind 只能是 summary 或 plan，不能是“{kind}”"))
+    if level is not None and level not in LEVELS:
+        _fail(UsageError(f"--level 只能是 {'、'.join(LEVELS)} 之一"))
+    previous = None
+    try:
+        if source is not None:
+            result = load(source)
+            if result.model is None:
+                _reporter("text").file(source, result.diagnostics, "不能作为上一年度文件", False)
+                raise typer.Exit(1)
+            previous = result.model
+        text = scaffold(
+            org,
+            year,
+            kind or (previous.kind if previous else "summary"),
+            previous,
+            source,
+            file,
+            level,
+        )
+        written = write_new(file, text, force=force)
+    except KxreportError as exc:
+        _fail(exc)
+    for path in written:
+        _stderr().print(f"已写入 {path}", markup=False)
+
+
+@app.command(
+    help=(
         "输出年度文件的 JSON Schema（含中文标题和说明），供 VS Code 等编辑器补全和提示。"
         "在 YAML 文件第一行写 # yaml-language-server: $schema=kxreport.schema.json 即可使用。\n\n"
         "示例：kxreport schema -o kxreport.schema.json"

@@ -101,7 +101,9 @@ class Count:
         """Parse a YAML value (int, float or string) into a Count; raise PydanticCustomError."""
         if isinstance(raw, Count):
             return raw
-        if isinstance(raw, bool) or raw is None:
+        if raw is None:
+            raise PydanticCustomError("count_missing", "还没有填写数值，" + COUNT_HINT)
+        if isinstance(raw, bool):
             raise PydanticCustomError("count_type", "应为数量，" + COUNT_HINT)
         if isinstance(raw, int | float | Decimal):
             number = Decimal(str(raw))
