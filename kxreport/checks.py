@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from .errors import Diagnostic
-from .loader import Loc, SourceFile
+from .loader import Loc, Source
 from .model import Item, YearFile
 
 MAX_ITEM_DEPTH = 3  # 一、 > （一） > 1. > （1）
 
 
-def check(doc: YearFile, source: SourceFile) -> list[Diagnostic]:
+def check(doc: YearFile, source: Source) -> list[Diagnostic]:
     """Whole-document checks: structure, unique keys, and the content checks."""
     from .content import document_diagnostics
 
@@ -55,7 +55,7 @@ def _items(items: list[Item], loc: Loc, depth: int) -> Iterator[tuple[Loc, Item,
         yield from _items(item.items, (*item_loc, "items"), depth + 1)
 
 
-def _duplicate_keys(doc: YearFile, source: SourceFile, field: str, what: str) -> list[Diagnostic]:
+def _duplicate_keys(doc: YearFile, source: Source, field: str, what: str) -> list[Diagnostic]:
     seen: dict[str, Loc] = {}
     found = []
     for s, section in enumerate(doc.sections):
@@ -65,13 +65,13 @@ def _duplicate_keys(doc: YearFile, source: SourceFile, field: str, what: str) ->
                     continue
                 loc = (*item_loc, field, f, "key")
                 if figure.key in seen:
-                    first = source.pos_of(seen[figure.key]).line + 1
+                    first = source.where(seen[figure.key])
                     found.append(
                         source.at(
                             loc,
                             "error",
                             "duplicate-figure-key",
-                            f"{what}的指标键“{figure.key}”重复：第 {first} 行已经用过，每个指标键只能用一次",
+                            f"{what}的指标键“{figure.key}”重复：{first}已经用过，每个指标键只能用一次",
                         )
                     )
                 else:

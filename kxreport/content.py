@@ -18,7 +18,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from .errors import Diagnostic, Severity
-from .loader import Loc, SourceFile
+from .loader import Loc, Source
 from .model import Item, YearFile
 
 RULES_FILE = Path(__file__).resolve().parent / "rules" / "stale.yaml"
@@ -214,7 +214,7 @@ def strings(data: Any, loc: Loc = ()) -> Iterator[tuple[Loc, str]]:
 
 
 def text_diagnostics(
-    data: Any, source: SourceFile, year: int | None, extra_rules: tuple[StaleRule, ...] = ()
+    data: Any, source: Source, year: int | None, extra_rules: tuple[StaleRule, ...] = ()
 ) -> list[Diagnostic]:
     """Scan every string of the file; runs even when the file does not validate."""
     rules = builtin_rules() + extra_rules
@@ -249,7 +249,7 @@ def _paragraphs(data: Any) -> Iterator[tuple[Loc, str, str]]:
                 yield loc, paragraph, norm
 
 
-def copied_diagnostics(data: Any, source: SourceFile, previous: Any) -> list[Diagnostic]:
+def copied_diagnostics(data: Any, source: Source, previous: Any) -> list[Diagnostic]:
     """Paragraphs identical or nearly identical to one in last year's file."""
     from difflib import SequenceMatcher
 
@@ -295,7 +295,7 @@ def _squash(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-def document_diagnostics(doc: YearFile, source: SourceFile) -> list[Diagnostic]:
+def document_diagnostics(doc: YearFile, source: Source) -> list[Diagnostic]:
     """Checks across the validated document: figures vs prose, dates, duplicates."""
     found: list[Diagnostic] = []
     seen_activities: dict[tuple[str, str], Loc] = {}
@@ -330,13 +330,13 @@ def document_diagnostics(doc: YearFile, source: SourceFile) -> list[Diagnostic]:
                 )
             key = (activity.name, activity.date.iso() if activity.date else "")
             if key in seen_activities:
-                first = source.pos_of(seen_activities[key]).line + 1
+                first = source.where(seen_activities[key])
                 found.append(
                     source.at(
                         a_loc,
                         "warning",
                         "duplicate-activity",
-                        f"活动“{activity.name}”重复：第 {first} 行已经写过",
+                        f"活动“{activity.name}”重复：{first}已经写过",
                     )
                 )
             else:
@@ -345,7 +345,7 @@ def document_diagnostics(doc: YearFile, source: SourceFile) -> list[Diagnostic]:
     return found
 
 
-def _duplicate_honours(doc: YearFile, source: SourceFile) -> list[Diagnostic]:
+def _duplicate_honours(doc: YearFile, source: Source) -> list[Diagnostic]:
     places: list[tuple[Loc, Any]] = [(("honours", i), h) for i, h in enumerate(doc.honours)]
     for s, section in enumerate(doc.sections):
         places += [(("sections", s, "honours", i), h) for i, h in enumerate(section.honours)]
@@ -356,13 +356,13 @@ def _duplicate_honours(doc: YearFile, source: SourceFile) -> list[Diagnostic]:
     for loc, honour in places:
         key = (honour.name, tuple(honour.recipients))
         if key in seen:
-            first = source.pos_of(seen[key]).line + 1
+            first = source.where(seen[key])
             found.append(
                 source.at(
                     loc,
                     "warning",
                     "duplicate-honour",
-                    f"荣誉“{honour.name}”重复：第 {first} 行已经写过",
+                    f"荣誉“{honour.name}”重复：{first}已经写过",
                 )
             )
         else:

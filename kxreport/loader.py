@@ -69,6 +69,10 @@ class SourceFile:
             self.path, line + 1, col + 1, severity, code, message, self.line_text(line)
         )
 
+    def where(self, loc: Loc) -> str:
+        """``第 N 行`` of a value, for messages that refer to another place."""
+        return f"第 {self.pos_of(loc).line + 1} 行"
+
     def in_value(
         self, loc: Loc, needle: str, severity: Severity, code: str, message: str
     ) -> Diagnostic:
@@ -89,6 +93,51 @@ class SourceFile:
         return self.diagnostic(line, col, severity, code, message)
 
 
+class MergedSource:
+    """Positions in a year file assembled from several files (``include:``).
+
+    Each location of the merged data is traced back to the file and location it came
+    from, so every diagnostic points at the fragment where the text lives.
+    """
+
+    def __init__(self, main: SourceFile) -> None:
+        self.main = main
+        self.path = main.path
+        self.origin: dict[Loc, tuple[SourceFile, Loc]] = {}
+
+    def resolve(self, loc: Loc) -> tuple[SourceFile, Loc]:
+        for end in range(len(loc), -1, -1):
+            found = self.origin.get(loc[:end])
+            if found is not None:
+                source, base = found
+                return source, (*base, *loc[end:])
+        return self.main, loc
+
+    def pos_of(self, loc: Loc) -> Pos:
+        source, inner = self.resolve(loc)
+        return source.pos_of(inner)
+
+    def where(self, loc: Loc) -> str:
+        source, inner = self.resolve(loc)
+        here = source.where(inner)
+        return here if source is self.main else f"{source.path} {here}"
+
+    def at(
+        self, loc: Loc, severity: Severity, code: str, message: str, *, key: bool = False
+    ) -> Diagnostic:
+        source, inner = self.resolve(loc)
+        return source.at(inner, severity, code, message, key=key)
+
+    def in_value(
+        self, loc: Loc, needle: str, severity: Severity, code: str, message: str
+    ) -> Diagnostic:
+        source, inner = self.resolve(loc)
+        return source.in_value(inner, needle, severity, code, message)
+
+
+Source = SourceFile | MergedSource
+
+
 @dataclass
 class LoadResult:
     """What loading one year file gave: the model (if valid) and every diagnostic."""
@@ -96,9 +145,10 @@ class LoadResult:
     path: str
     model: Any | None
     diagnostics: list[Diagnostic]
-    source: SourceFile | None = None
+    source: Source | None = None
     data: Any = None
     previous: LoadResult | None = None  # the year file named by ``previous:``
+    files: list[Path] = field(default_factory=list)  # the year file and its fragments
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -171,17 +221,27 @@ def load(
 
     read = read_yaml(path)
     diagnostics = list(read.diagnostics)
+    files = [Path(path)]
     if not read.readable or read.source is None:
-        return LoadResult(read.path, None, sorted(diagnostics, key=_order), read.source)
-    source = read.source
+        return LoadResult(
+            read.path, None, sorted(diagnostics, key=_order), read.source, files=files
+        )
+    source: Source = read.source
+    data = read.data
+    if isinstance(data, dict) and data.get("include"):
+        from .include import merge_includes
+
+        data, source, found, fragments = merge_includes(Path(path), data, read.source)
+        diagnostics.extend(found)
+        files.extend(fragments)
     model: YearFile | None = None
     try:
-        model = YearFile.model_validate(read.data)
+        model = YearFile.model_validate(data)
     except ValidationError as exc:
         diagnostics.extend(validation_diagnostics(exc, source, YearFile))
-    year = read.data.get("year") if isinstance(read.data, dict) else None
+    year = data.get("year") if isinstance(data, dict) else None
     year = year if isinstance(year, int) and not isinstance(year, bool) else None
-    diagnostics.extend(text_diagnostics(read.data, source, year, rules))
+    diagnostics.extend(text_diagnostics(data, source, year, rules))
     previous: LoadResult | None = None
     if model is not None:
         diagnostics.extend(check(model, source))
@@ -191,15 +251,15 @@ def load(
             if previous is not None and previous.model is not None:
                 from .content import copied_diagnostics
 
-                diagnostics.extend(copied_diagnostics(read.data, source, previous))
+                diagnostics.extend(copied_diagnostics(data, source, previous))
     diagnostics = sorted(set(diagnostics), key=_order)
     if any(d.severity == "error" for d in diagnostics):
         model = None
-    return LoadResult(read.path, model, diagnostics, source, read.data, previous)
+    return LoadResult(read.path, model, diagnostics, source, data, previous, files)
 
 
 def _load_previous(
-    path: Path, model: Any, source: SourceFile, rules: tuple[Any, ...]
+    path: Path, model: Any, source: Source, rules: tuple[Any, ...]
 ) -> tuple[LoadResult | None, list[Diagnostic]]:
     """The previous year's file, and problems with it reported at ``previous:``."""
     target = path.parent / model.previous

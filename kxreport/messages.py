@@ -12,11 +12,11 @@ from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
 from .errors import Diagnostic
-from .loader import Loc, SourceFile
+from .loader import Loc, Source
 
 
 def validation_diagnostics(
-    exc: ValidationError, source: SourceFile, root: type[BaseModel]
+    exc: ValidationError, source: Source, root: type[BaseModel]
 ) -> list[Diagnostic]:
     found = []
     for error in exc.errors(include_url=False):
@@ -25,13 +25,8 @@ def validation_diagnostics(
         on_key = error["type"] == "extra_forbidden"
         if error["type"] == "missing":
             parent = loc[:-1]
-            pos = source.pos_of(parent)
-            line, col = (
-                (pos.key_line, pos.key_col)
-                if parent and isinstance(parent[-1], str)
-                else (pos.line, pos.col)
-            )
-            found.append(source.diagnostic(line, col, "error", "missing", message))
+            on_parent_key = bool(parent) and isinstance(parent[-1], str)
+            found.append(source.at(parent, "error", "missing", message, key=on_parent_key))
         else:
             found.append(source.at(loc, "error", error["type"], message, key=on_key))
     return found

@@ -307,6 +307,11 @@ class YearFile(Base):
     closing: Text | None = Field(
         default=None, title="结束语", description="全文最后一段，例如对来年的展望。"
     )
+    include: Names = Field(
+        default_factory=list,
+        title="片段文件",
+        description="合并进来的片段文件（相对本文件的路径，可用通配符），例如 parts/*.yaml；各部室各写一个。",
+    )
     previous: Text | None = Field(
         default=None,
         title="上一年度文件",
