@@ -113,7 +113,8 @@ def produce(
     if not result.ok or result.model is None or (strict and result.diagnostics):
         raise DataError(result.diagnostics)
     previous = result.previous.model if result.previous else None
-    rendered = render(result.model, templates, previous)
+    units = [u.model for u in result.units if u.model is not None]
+    rendered = render(result.model, templates, previous, units)
     _check_rendered(rendered)
     return result.diagnostics, {fmt: WRITERS[fmt][1](rendered) for fmt in formats}
 

@@ -149,6 +149,7 @@ class LoadResult:
     data: Any = None
     previous: LoadResult | None = None  # the year file named by ``previous:``
     files: list[Path] = field(default_factory=list)  # the year file and its fragments
+    units: list[LoadResult] = field(default_factory=list)  # sub-units' year files (units:)
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -243,8 +244,12 @@ def load(
     year = year if isinstance(year, int) and not isinstance(year, bool) else None
     diagnostics.extend(text_diagnostics(data, source, year, rules))
     previous: LoadResult | None = None
+    units: list[LoadResult] = []
     if model is not None:
         diagnostics.extend(check(model, source))
+        if model.units:
+            units, found = _load_units(Path(path), model, source, rules)
+            diagnostics.extend(found)
         if model.previous and follow_previous:
             previous, found = _load_previous(Path(path), model, source, rules)
             diagnostics.extend(found)
@@ -255,7 +260,48 @@ def load(
     diagnostics = sorted(set(diagnostics), key=_order)
     if any(d.severity == "error" for d in diagnostics):
         model = None
-    return LoadResult(read.path, model, diagnostics, source, data, previous, files)
+    return LoadResult(read.path, model, diagnostics, source, data, previous, files, units)
+
+
+def _load_units(
+    path: Path, model: Any, source: Source, rules: tuple[Any, ...]
+) -> tuple[list[LoadResult], list[Diagnostic]]:
+    """Sub-units' year files named by ``units:``; their problems are reported at ``units:``."""
+    results: list[LoadResult] = []
+    found: list[Diagnostic] = []
+    seen: set[Path] = set()
+    for index, pattern in enumerate(model.units):
+        loc = ("units", index)
+        matches = sorted(p for p in path.parent.glob(pattern) if p.is_file() and p != path)
+        if not matches:
+            found.append(
+                source.at(loc, "error", "units-none", f"没有找到与“{pattern}”匹配的下属单位文件")
+            )
+        for match in matches:
+            if match in seen:
+                continue
+            seen.add(match)
+            unit = load(match, rules, follow_previous=False)
+            if unit.model is None:
+                found.append(
+                    source.at(
+                        loc,
+                        "error",
+                        "units-invalid",
+                        f"下属单位文件 {match} 有 {len(unit.errors)} 个错误，请先修正（kxreport validate {match}）",
+                    )
+                )
+            elif unit.model.year != model.year:
+                found.append(
+                    source.at(
+                        loc,
+                        "warning",
+                        "units-year",
+                        f"下属单位文件 {match} 是 {unit.model.year} 年的，本文件是 {model.year} 年",
+                    )
+                )
+            results.append(unit)
+    return results, found
 
 
 def _load_previous(

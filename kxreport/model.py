@@ -312,6 +312,11 @@ class YearFile(Base):
         title="片段文件",
         description="合并进来的片段文件（相对本文件的路径，可用通配符），例如 parts/*.yaml；各部室各写一个。",
     )
+    units: Names = Field(
+        default_factory=list,
+        title="下属单位",
+        description="下属单位（如各县科协）的年度文件（相对路径，可用通配符），例如 counties/*.yaml；相同指标键的数字自动汇总，并附各单位指标表。",
+    )
     previous: Text | None = Field(
         default=None,
         title="上一年度文件",

@@ -267,27 +267,36 @@ class Rendered:
 
 
 def render(
-    doc: YearFile, templates: Path | None = None, previous: YearFile | None = None
+    doc: YearFile,
+    templates: Path | None = None,
+    previous: YearFile | None = None,
+    units: list[YearFile] | None = None,
 ) -> Rendered:
     """Render a validated year file into the one document every writer formats."""
     meta = Meta(doc.title or doc.default_title, doc.issuer or doc.org.name, doc.date, doc.year)
-    return Rendered(render_markdown(doc, templates, previous), meta)
+    return Rendered(render_markdown(doc, templates, previous, units), meta)
 
 
 def render_markdown(
-    doc: YearFile, templates: Path | None = None, previous: YearFile | None = None
+    doc: YearFile,
+    templates: Path | None = None,
+    previous: YearFile | None = None,
+    units: list[YearFile] | None = None,
 ) -> str:
     """Render a validated year file with its kind's template into Markdown text.
 
-    Templates see ``doc`` and ``comparison`` (同比 and plan completion against ``previous``).
+    Templates see ``doc``, ``comparison`` (同比 and plan completion against ``previous``)
+    and ``rollup`` (sub-units' counts by key and their totals).
     """
-    from .compare import compare
+    from .compare import compare, rollup
 
     env = environment(templates)
     name = TEMPLATE_NAMES[doc.kind]
     try:
         template = env.get_template(name)
-        text = template.render(doc=doc, comparison=compare(doc, previous))
+        text = template.render(
+            doc=doc, comparison=compare(doc, previous), rollup=rollup(units or [])
+        )
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateError(
             f"{exc.filename or exc.name}:{exc.lineno}: 模板语法错误：{exc.message}"
