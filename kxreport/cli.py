@@ -211,11 +211,25 @@ def build(
             help="只在内存中生成并与磁盘上的文件比较：列出缺少或过时的输出，退出码 1，不写任何文件",
         ),
     ] = False,
+    watch: Annotated[
+        bool,
+        typer.Option(
+            "--watch",
+            help="先生成一次，之后年度文件、片段文件或自定义模板一有改动就重新生成（Ctrl-C 结束）",
+        ),
+    ] = False,
     strict: StrictOpt = False,
     rules: RulesOpt = None,
     diagnostics: DiagnosticsOpt = "text",
 ) -> None:
-    from .build import DEFAULT_FORMATS, Outcome, build_many, expand_sources
+    from .build import (
+        DEFAULT_FORMATS,
+        Outcome,
+        build_many,
+        build_one,
+        check_formats,
+        expand_sources,
+    )
 
     chosen = tuple(dict.fromkeys(formats)) if formats else DEFAULT_FORMATS
     reporter = _reporter(diagnostics)
@@ -241,6 +255,21 @@ def build(
             for stale in outcome.stale:
                 console.print(f"  需要重新生成：{stale}", markup=False)
 
+    if watch:
+        from .watch import watch as watch_loop
+
+        try:
+            check_formats(chosen)
+        except KxreportError as exc:
+            _fail(exc)
+        console.print("正在监视改动，按 Ctrl-C 结束。", markup=False)
+        watch_loop(
+            sources,
+            lambda source: build_one(source, out_dir, chosen, templates, extra, strict=strict),
+            show,
+            templates,
+        )
+        return
     try:
         if console.is_terminal and len(sources) > 1 and diagnostics == "text":
             outcomes = _with_progress(sources, show, lambda done: build_many(

@@ -1,0 +1,80 @@
+"""``kxreport build --watch``: rebuild whenever an input changes.
+
+Inputs are the year files, their fragments, their previous and sub-unit files, and the
+user's template folder. A broken input prints its diagnostics and the watch goes on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from .build import Outcome
+from .errors import KxreportError
+from .loader import load
+
+WATCHED_SUFFIXES = (".yaml", ".yml", ".j2")
+
+
+def inputs(sources: list[Path], templates: Path | None) -> set[Path]:
+    """Every file a build of ``sources`` reads (as far as they can be read now)."""
+    found: set[Path] = set()
+    for source in sources:
+        found.add(source.resolve())
+        try:
+            result = load(source)
+        except KxreportError:  # missing or unreadable: watch the file itself
+            continue
+        found.update(p.resolve() for p in result.files)
+        if result.previous is not None:
+            found.add(Path(result.previous.path).resolve())
+        found.update(Path(u.path).resolve() for u in result.units)
+    if templates is not None:
+        found.update(p.resolve() for p in templates.glob("*.j2"))
+    return found
+
+
+def folders(paths: set[Path], templates: Path | None) -> list[Path]:
+    dirs = {p.parent for p in paths}
+    if templates is not None:
+        dirs.add(templates.resolve())
+    return sorted(d for d in dirs if d.is_dir())
+
+
+def relevant(changes: set[tuple[Any, str]], watched: set[Path]) -> bool:
+    for _, changed in changes:
+        path = Path(changed).resolve()
+        if path in watched or path.suffix in WATCHED_SUFFIXES:
+            return True
+    return False
+
+
+def watch_changes(dirs: list[Path]) -> Iterator[set[tuple[Any, str]]]:
+    import watchfiles
+
+    yield from watchfiles.watch(*dirs, debounce=300, raise_interrupt=False)
+
+
+def watch(
+    sources: list[Path],
+    build: Callable[[Path], Outcome],
+    show: Callable[[Outcome], None],
+    templates: Path | None = None,
+    changes: Callable[[list[Path]], Iterable[set[tuple[Any, str]]]] = watch_changes,
+) -> None:
+    """Build once, then again after every relevant change, until the watch ends."""
+    for source in sources:
+        show(build(source))
+    while True:
+        watched = inputs(sources, templates)
+        dirs = folders(watched, templates)
+        for batch in changes(dirs):
+            if not relevant(batch, watched):
+                continue
+            for source in sources:
+                show(build(source))
+            if inputs(sources, templates) != watched:
+                break  # new fragments or templates: watch the new set
+        else:
+            return

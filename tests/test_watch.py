@@ -1,0 +1,63 @@
+"""--watch rebuilds after changes and keeps going when an input is broken."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from kxreport.build import build_one
+from kxreport.watch import folders, inputs, watch
+
+from .conftest import DATA
+
+
+def test_watch_rebuilds_on_changes_to_the_file_and_its_fragments(tmp_path):
+    shutil.copytree(DATA / "include", tmp_path / "r")
+    main = tmp_path / "r" / "2023.yaml"
+    part = tmp_path / "r" / "parts" / "01-kepu.yaml"
+    out = tmp_path / "dist"
+    shown = []
+
+    def changes(dirs: list[Path]):
+        assert (tmp_path / "r").resolve() in dirs and (tmp_path / "r" / "parts").resolve() in dirs
+        # a fragment changes
+        part.write_text(part.read_text(encoding="utf-8").replace("66场", "68场"), encoding="utf-8")
+        yield {("modified", str(part))}
+        assert "68场" in (out / "2023.md").read_text(encoding="utf-8")
+        # the year file breaks: diagnostics, no crash, previous output kept
+        good = main.read_text(encoding="utf-8")
+        main.write_text(good.replace("year: 2023", "year: 20xx"), encoding="utf-8")
+        yield {("modified", str(main))}
+        assert shown[-1].data_failed
+        assert "68场" in (out / "2023.md").read_text(encoding="utf-8")
+        # an unrelated file does not trigger a build
+        (tmp_path / "r" / "notes.txt").write_text("x")
+        yield {("added", str(tmp_path / "r" / "notes.txt"))}
+        main.write_text(good, encoding="utf-8")
+        yield {("modified", str(main))}
+
+    watch(
+        [main],
+        lambda source: build_one(source, out, ("md",)),
+        shown.append,
+        changes=changes,
+    )
+    assert [o.data_failed for o in shown] == [False, False, True, False]
+    assert any("year" in d.source for d in shown[2].diagnostics if d.source)
+
+
+def test_inputs_include_fragments_previous_units_and_templates(tmp_path):
+    templates = tmp_path / "tpl"
+    templates.mkdir()
+    (templates / "summary.md.j2").write_text("x")
+    found = inputs([DATA / "include" / "2023.yaml", DATA / "rollup" / "city.yaml"], templates)
+    names = {p.name for p in found}
+    assert {
+        "2023.yaml",
+        "01-kepu.yaml",
+        "02-xuehui.yaml",
+        "city.yaml",
+        "甲县.yaml",
+        "summary.md.j2",
+    } <= names
+    assert templates.resolve() in folders(found, templates)
