@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import Diagnostic
-from .loader import Loc, MergedSource, SourceFile, read_yaml
+from .loader import BAD_PATTERN, Loc, MergedSource, SourceFile, glob_files, read_yaml
 
 
 def _patterns(value: Any) -> list[str]:
@@ -35,7 +35,12 @@ def merge_includes(
     fragments: list[Path] = []
     for index, pattern in enumerate(_patterns(data.get("include"))):
         loc: Loc = ("include", index) if isinstance(data.get("include"), list) else ("include",)
-        matches = sorted(p for p in path.parent.glob(pattern) if p.is_file() and p != path)
+        matches = glob_files(path.parent, pattern, path)
+        if matches is None:
+            diagnostics.append(
+                main.at(loc, "error", "include-pattern", BAD_PATTERN.format(pattern))
+            )
+            continue
         if not matches:
             diagnostics.append(
                 main.at(loc, "error", "include-none", f"没有找到与“{pattern}”匹配的片段文件")

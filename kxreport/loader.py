@@ -17,9 +17,11 @@ from .errors import Diagnostic, Severity, UsageError
 
 Loc = tuple[str | int, ...]
 
-# Safety limits against hostile input (alias bombs, absurd nesting).
+# Safety limits against hostile input (alias bombs, absurd nesting, huge files).
 MAX_NODES = 200_000
 MAX_DEPTH = 200
+MAX_BYTES = 5 * 1024 * 1024  # a year's report is tens of kilobytes
+MAX_SHOWN_LINE = 300  # longer source lines are not echoed under a diagnostic
 
 
 @dataclass(frozen=True)
@@ -44,7 +46,7 @@ class SourceFile:
 
     def line_text(self, line: int) -> str | None:
         lines = self.text.split("\n")
-        if 0 <= line < len(lines):
+        if 0 <= line < len(lines) and len(lines[line]) <= MAX_SHOWN_LINE:
             return lines[line].rstrip("\r")
         return None
 
@@ -178,6 +180,13 @@ def read_yaml(path: str | Path, empty_hint: str = "至少需要 org、year 和 k
     """Read any YAML input of kxreport; problems become diagnostics, never exceptions."""
     shown = str(path)
     try:
+        size = Path(path).stat().st_size
+        if size > MAX_BYTES:
+            mb = size / 1024 / 1024
+            message = f"文件太大（{mb:.1f} MB）：年度文件不应超过 {MAX_BYTES // 1024 // 1024} MB，请检查是不是选错了文件"
+            return YamlData(
+                shown, None, [Diagnostic(shown, 1, 1, "error", "too-large", message)], None
+            )
         raw = Path(path).read_bytes()
     except FileNotFoundError:
         raise UsageError(f"找不到文件：{shown}") from None
@@ -261,6 +270,20 @@ def load(
     if any(d.severity == "error" for d in diagnostics):
         model = None
     return LoadResult(read.path, model, diagnostics, source, data, previous, files, units)
+
+
+def glob_files(base: Path, pattern: str, exclude: Path | None = None) -> list[Path] | None:
+    """Files matching a relative glob pattern under ``base``, sorted; None if the pattern
+    itself is unusable (empty or absolute)."""
+    if not pattern.strip() or Path(pattern).is_absolute():
+        return None
+    try:
+        return sorted(p for p in base.glob(pattern) if p.is_file() and p != exclude)
+    except (ValueError, NotImplementedError, OSError):
+        return None
+
+
+BAD_PATTERN = "“{0}”不能用作文件路径：请写相对本文件的路径，例如 parts/*.yaml"
 
 
 def _load_units(

@@ -307,3 +307,23 @@ def test_amount_filter_uses_default_unit_only_when_none_written():
 
     assert count_text(Count.parse("300余"), "人") == "300余人"
     assert count_text(Count.parse("300余名"), "人") == "300余名"
+
+
+@pytest.mark.parametrize(
+    "attack",
+    [
+        "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+        "{{ doc.__init__.__globals__ }}",
+        "{{ cycler.__init__.__globals__.os.system('touch pwned') }}",
+        "{{ doc.model_fields.__class__.__base__.__subclasses__() }}",
+        "{% include '/etc/passwd' %}",
+        "{% include '../../../../etc/passwd' %}",
+        "{% import 'os' as os %}",
+    ],
+)
+def test_user_templates_cannot_reach_files_or_code(tmp_path, attack, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "summary.md.j2").write_text(attack + "\n", encoding="utf-8")
+    with pytest.raises(TemplateError):
+        render_markdown(doc(), tmp_path)
+    assert not (tmp_path / "pwned").exists()
