@@ -203,7 +203,7 @@ def read_yaml(path: str | Path, empty_hint: str = "至少需要 org、year 和 k
     root, syntax = _compose(source)
     if syntax is not None:
         return YamlData(shown, None, sorted([*diagnostics, *syntax], key=_order), source)
-    if root is None:
+    if root is None or (str(root.tag).endswith(":null")):
         diagnostics.append(source.diagnostic(0, 0, "error", "empty", f"文件是空的：{empty_hint}"))
         return YamlData(shown, None, diagnostics, source)
     walker = _Walker(source)
@@ -473,6 +473,10 @@ def _compose(source: SourceFile) -> tuple[Any, list[Diagnostic] | None]:
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
     from ruamel.yaml.reader import ReaderError
 
+    try:  # fast path: the C parser when ruamel.yaml.clib is installed; same resolution
+        return YAML(typ="safe").compose(io.StringIO(source.text)), None
+    except (YAMLError, RecursionError):
+        pass  # parse again with the round-trip parser, whose messages we translate
     yaml = YAML(typ="rt")
     try:
         return yaml.compose(io.StringIO(source.text)), None

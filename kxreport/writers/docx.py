@@ -372,7 +372,8 @@ class _Builder:
         self.out = out
 
     def paragraph(self, style: str, text: str = "") -> Any:
-        paragraph = self.out.add_paragraph(style=STYLES[style].name)
+        paragraph = self.out.add_paragraph()
+        paragraph._p.style = STYLES[style].style_id  # by id: python-docx's name lookup is slow
         if text:
             add_text(paragraph, text, STYLES[style].east_asia)
         return paragraph
@@ -428,7 +429,7 @@ class _Builder:
         if new_page:
             from docx.enum.text import WD_BREAK
 
-            self.out.add_paragraph(style=STYLES["body"].name).add_run().add_break(WD_BREAK.PAGE)
+            self.paragraph("body").add_run().add_break(WD_BREAK.PAGE)
         if block.caption:
             self.blank()
             self.paragraph("caption", block.caption)
@@ -465,7 +466,7 @@ class _Builder:
         for r, cells in enumerate([block.header, *block.rows]):
             for c, text in enumerate(cells):
                 cell = table.cell(r, c)
-                cell.paragraphs[0].style = self.out.styles[STYLES["table"].name]
+                cell.paragraphs[0]._p.style = STYLES["table"].style_id
                 add_text(cell.paragraphs[0], text, FANGSONG, bold=True if r == 0 else None)
 
     def signature(self, block: Signature) -> None:
