@@ -13,6 +13,7 @@ import math
 import re
 import zipfile
 from dataclasses import dataclass
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 
 from ..document import Document, Heading, Meta, Paragraph, Recipients, Signature, Table, Title
@@ -128,6 +129,7 @@ def to_bytes(document: Document, meta: Meta) -> bytes:
 # --- styles --------------------------------------------------------------------------
 
 
+@cache
 def _qn(tag: str) -> str:
     from docx.oxml.ns import qn
 
@@ -195,12 +197,11 @@ def _setup_styles(out: Any) -> None:
     normal = styles["Normal"]
     set_fonts(normal.element.get_or_add_rPr(), FANGSONG)
     for spec in STYLES.values():
-        style = styles.add_style(spec.style_id, WD_STYLE_TYPE.PARAGRAPH)
-        style.element.set(_qn("w:customStyle"), "1")
-        style.name = spec.name
-        style.base_style = None
-        style.quick_style = True
-        _apply_style(style.element, spec)
+        style = root.add_style_of_type(spec.name, WD_STYLE_TYPE.PARAGRAPH, builtin=False)
+        style.set(_qn("w:styleId"), spec.style_id)
+        style.set(_qn("w:customStyle"), "1")
+        _child(style, "w:qFormat")
+        _apply_style(style, spec)
 
 
 def _apply_style(style: Any, spec: StyleSpec) -> None:
@@ -259,8 +260,13 @@ _TBLPR_ORDER = [
 ]  # fmt: skip
 
 
+@lru_cache(maxsize=8)
+def _rank(order: tuple[str, ...]) -> dict[str, int]:
+    return {_qn(f"w:{name}"): i for i, name in enumerate(order)}
+
+
 def _reorder(parent: Any, order: list[str]) -> None:
-    rank = {_qn(f"w:{name}"): i for i, name in enumerate(order)}
+    rank = _rank(tuple(order))
     children = sorted(parent, key=lambda el: rank.get(el.tag, len(rank)))
     for el in children:
         parent.remove(el)
@@ -613,5 +619,5 @@ def _normalise_zip(data: bytes) -> bytes:
             info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = 0
             info.external_attr = 0
-            target.writestr(info, source.read(name), compresslevel=9)
+            target.writestr(info, source.read(name), compresslevel=6)
     return out.getvalue()
