@@ -109,7 +109,27 @@ def rendered_bytes(rendered: Rendered) -> bytes:
 
 
 def to_bytes(document: Document, meta: Meta) -> bytes:
-    """The finished .docx, byte-for-byte the same for the same document."""
+    """The finished .docx, byte-for-byte the same for the same document.
+
+    Every part but the body and the core properties is the same for every report, so it
+    is built once per process with python-docx (:func:`_skeleton`); the body is written
+    directly as WordprocessingML, which is many times faster than python-docx's objects.
+    """
+    parts = dict(_skeleton().parts)
+    head, tail = _skeleton().document
+    parts["word/document.xml"] = (head + _Body().blocks(document) + tail).encode("utf-8")
+    parts["docProps/core.xml"] = _core_xml(meta).encode("utf-8")
+    return _package(parts)
+
+
+@dataclass(frozen=True)
+class _Parts:
+    parts: dict[str, bytes]  # every part of an empty, fully styled document
+    document: tuple[str, str]  # document.xml before and after the body content
+
+
+@lru_cache(maxsize=1)
+def _skeleton() -> _Parts:
     import docx
 
     out = docx.Document()
@@ -119,11 +139,13 @@ def to_bytes(document: Document, meta: Meta) -> bytes:
     for child in list(body):
         if child.tag != _qn("w:sectPr"):
             body.remove(child)
-    _Builder(out).blocks(document)
-    _core_properties(out, meta)
     buffer = io.BytesIO()
     out.save(buffer)
-    return _normalise_zip(buffer.getvalue())
+    package = zipfile.ZipFile(buffer)
+    parts = {name: package.read(name) for name in package.namelist()}
+    xml = parts["word/document.xml"].decode("utf-8")
+    cut = xml.index("<w:sectPr")
+    return _Parts(parts, (xml[:cut], xml[cut:]))
 
 
 # --- styles --------------------------------------------------------------------------
@@ -353,41 +375,72 @@ def _page_number(footer: Any, style: Any, *, odd: bool) -> None:
 _CJK_PUNCTUATION = re.compile(r"([“”‘’—…·]+)")
 
 
-def add_text(paragraph: Any, text: str, east_asia: str, *, bold: bool | None = None) -> list[Any]:
-    """Add ``text`` as runs; Chinese punctuation gets the CJK font in every slot."""
-    runs = []
+def _esc(text: str) -> str:
+    return (
+        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    )
+
+
+def _fonts_xml(latin: str, east_asia: str) -> str:
+    return (
+        f'<w:rFonts w:ascii="{_esc(latin)}" w:hAnsi="{_esc(latin)}" w:cs="{LATIN}" '
+        f'w:eastAsia="{_esc(east_asia)}" w:hint="eastAsia"/>'
+    )
+
+
+def runs_xml(text: str, east_asia: str, style_font: str, *, bold: bool = False) -> str:
+    """Runs of ``text``: Chinese punctuation gets the CJK font in every slot; a font that
+    differs from the paragraph style's (a 楷体 lead) is set on the run."""
+    out = []
     for i, piece in enumerate(_CJK_PUNCTUATION.split(text)):
         if not piece:
             continue
-        run = paragraph.add_run(piece)
-        if bold is not None:
-            run.bold = bold
+        props = ""
         if i % 2:  # a punctuation piece
-            rpr = run._r.get_or_add_rPr()
-            set_fonts(rpr, east_asia)
-            fonts = rpr.find(_qn("w:rFonts"))
-            for slot in ("ascii", "hAnsi"):
-                fonts.set(_qn(f"w:{slot}"), east_asia)
-            _order_rpr(rpr)
-        runs.append(run)
-    return runs
+            props += _fonts_xml(east_asia, east_asia)
+        elif east_asia != style_font:
+            props += _fonts_xml(LATIN, east_asia)
+        if bold:
+            props += "<w:b/>"
+        rpr = f"<w:rPr>{props}</w:rPr>" if props else ""
+        out.append(f'<w:r>{rpr}<w:t xml:space="preserve">{_esc(piece)}</w:t></w:r>')
+    return "".join(out)
 
 
-class _Builder:
-    def __init__(self, out: Any) -> None:
-        self.out = out
+@dataclass
+class _P:
+    """One paragraph of the body, serialised when the body is complete."""
 
-    def paragraph(self, style: str, text: str = "") -> Any:
-        paragraph = self.out.add_paragraph()
-        paragraph._p.style = STYLES[style].style_id  # by id: python-docx's name lookup is slow
-        if text:
-            add_text(paragraph, text, STYLES[style].east_asia)
+    style: str
+    content: str = ""
+    keep_next: bool = False
+    ind: str = ""  # attributes of w:ind overriding the style, e.g. 'w:right="640"'
+
+    def xml(self) -> str:
+        ppr = f'<w:pStyle w:val="{STYLES[self.style].style_id}"/>'
+        if self.keep_next:
+            ppr += "<w:keepNext/>"
+        if self.ind:
+            ppr += f"<w:ind {self.ind}/>"
+        return f"<w:p><w:pPr>{ppr}</w:pPr>{self.content}</w:p>"
+
+
+class _Body:
+    """Writes the blocks of a document as the content of ``w:body``."""
+
+    def __init__(self) -> None:
+        self.items: list[_P | str] = []  # paragraphs, and tables as finished XML
+
+    def paragraph(self, style: str, text: str = "") -> _P:
+        font = STYLES[style].east_asia
+        paragraph = _P(style, runs_xml(text, font, font) if text else "")
+        self.items.append(paragraph)
         return paragraph
 
     def blank(self) -> None:
-        self.paragraph("body").paragraph_format.first_line_indent = 0
+        self.paragraph("body").ind = 'w:firstLine="0"'
 
-    def blocks(self, document: Document) -> None:
+    def blocks(self, document: Document) -> str:
         previous: Any = None
         for block in document.blocks:
             if isinstance(block, Title):
@@ -404,110 +457,93 @@ class _Builder:
             elif isinstance(block, Signature):
                 self.signature(block)
             previous = block
+        return "".join(item if isinstance(item, str) else item.xml() for item in self.items)
 
     def title(self, text: str) -> None:
         paragraph = self.paragraph("title")
-        for i, line in enumerate(title_lines(text)):
-            if i:
-                paragraph.add_run().add_break()
-            add_text(paragraph, line, XIAOBIAOSONG)
+        lines = [runs_xml(line, XIAOBIAOSONG, XIAOBIAOSONG) for line in title_lines(text)]
+        paragraph.content = "<w:r><w:br/></w:r>".join(lines)
 
     def body(self, block: Paragraph) -> None:
         paragraph = self.paragraph("body")
+        content = []
         for index, run in enumerate(block.runs):
             if index == 0 and run.bold:
                 level = lead_level(run.text)
                 font = KAITI if level == 2 else FANGSONG
-                added = add_text(paragraph, run.text, font, bold=level in (3, None) or None)
-                if level == 2:
-                    for r in added:
-                        rpr = r._r.get_or_add_rPr()
-                        fonts = rpr.find(_qn("w:rFonts"))
-                        if fonts is None or fonts.get(_qn("w:eastAsia")) != KAITI:
-                            set_fonts(rpr, KAITI)
-                            _order_rpr(rpr)
+                content.append(runs_xml(run.text, font, FANGSONG, bold=level in (3, None)))
             else:
-                add_text(paragraph, run.text, FANGSONG, bold=True if run.bold else None)
+                content.append(runs_xml(run.text, FANGSONG, FANGSONG, bold=run.bold))
+        paragraph.content = "".join(content)
 
     def table(self, block: Table, *, new_page: bool = False) -> None:
-        from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
-
         if new_page:
-            from docx.enum.text import WD_BREAK
-
-            self.paragraph("body").add_run().add_break(WD_BREAK.PAGE)
+            self.paragraph("body").content = '<w:r><w:br w:type="page"/></w:r>'
         if block.caption:
             self.blank()
             self.paragraph("caption", block.caption)
-        columns = (
-            max(len(block.header), *(len(r) for r in block.rows))
-            if block.rows
-            else len(block.header)
-        )
-        table = self.out.add_table(rows=1 + len(block.rows), cols=columns)
-        table.alignment = WD_TABLE_ALIGNMENT.CENTER
-        tbl_pr = table._tbl.tblPr
-        for old in tbl_pr.findall(_qn("w:tblStyle")):
-            tbl_pr.remove(old)
-        borders = _element("w:tblBorders")
-        for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
-            borders.append(_element(f"w:{edge}", val="single", sz="4", space="0", color="000000"))
-        tbl_pr.append(borders)
-        width = _child(tbl_pr, "w:tblW")
-        width.set(_qn("w:w"), str(TYPE_AREA_TWIPS))
-        width.set(_qn("w:type"), "dxa")
-        _child(tbl_pr, "w:tblLayout").set(_qn("w:type"), "fixed")
-        margins = _child(tbl_pr, "w:tblCellMar")
-        for edge, size in (("top", 60), ("left", 100), ("bottom", 60), ("right", 100)):
-            margins.append(_element(f"w:{edge}", w=str(size), type="dxa"))
-        _reorder(tbl_pr, _TBLPR_ORDER)
-        header = table.rows[0]
-        _child(header._tr.get_or_add_trPr(), "w:tblHeader")
+        rows = [block.header, *block.rows]
+        columns = max(len(r) for r in rows)
         widths = _column_widths(block, columns)
-        for c, width in enumerate(widths):
-            table.columns[c].width = width
-            for cell in table.columns[c].cells:
-                cell.width = width
-                cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-        for r, cells in enumerate([block.header, *block.rows]):
-            for c, text in enumerate(cells):
-                cell = table.cell(r, c)
-                cell.paragraphs[0]._p.style = STYLES["table"].style_id
-                add_text(cell.paragraphs[0], text, FANGSONG, bold=True if r == 0 else None)
+        border = 'w:val="single" w:sz="4" w:space="0" w:color="000000"'
+        edges = "".join(
+            f"<w:{edge} {border}/>"
+            for edge in ("top", "left", "bottom", "right", "insideH", "insideV")
+        )
+        margins = "".join(
+            f'<w:{edge} w:w="{size}" w:type="dxa"/>'
+            for edge, size in (("top", 60), ("left", 100), ("bottom", 60), ("right", 100))
+        )
+        xml = [
+            f'<w:tbl><w:tblPr><w:tblW w:w="{TYPE_AREA_TWIPS}" w:type="dxa"/><w:jc w:val="center"/>'
+            f'<w:tblBorders>{edges}</w:tblBorders><w:tblLayout w:type="fixed"/>'
+            f'<w:tblCellMar>{margins}</w:tblCellMar><w:tblLook w:val="04A0" w:firstRow="1" '
+            'w:lastRow="0" w:firstColumn="1" w:lastColumn="0" w:noHBand="0" w:noVBand="1"/></w:tblPr>',
+            "<w:tblGrid>" + "".join(f'<w:gridCol w:w="{w}"/>' for w in widths) + "</w:tblGrid>",
+        ]
+        table_style = STYLES["table"].style_id
+        for r, cells in enumerate(rows):
+            xml.append("<w:tr>" + ("<w:trPr><w:tblHeader/></w:trPr>" if r == 0 else ""))
+            for c in range(columns):
+                text = cells[c] if c < len(cells) else ""
+                xml.append(
+                    f'<w:tc><w:tcPr><w:tcW w:w="{widths[c]}" w:type="dxa"/><w:vAlign w:val="center"/>'
+                    f'</w:tcPr><w:p><w:pPr><w:pStyle w:val="{table_style}"/></w:pPr>'
+                    f"{runs_xml(text, FANGSONG, FANGSONG, bold=r == 0)}</w:p></w:tc>"
+                )
+            xml.append("</w:tr>")
+        xml.append("</w:tbl>")
+        self.items.append("".join(xml))
 
     def signature(self, block: Signature) -> None:
         """Blank line, issuer, date; kept on one page with the last lines of the body."""
-        paragraphs = self.out.paragraphs
-        if paragraphs:
-            paragraphs[-1].paragraph_format.keep_with_next = True
+        for item in reversed(self.items):
+            if isinstance(item, _P):
+                item.keep_next = True
+                break
         self.blank()
-        self.out.paragraphs[-1].paragraph_format.keep_with_next = True
+        blank = self.items[-1]
+        assert isinstance(blank, _P)
+        blank.keep_next = True
         issuer_indent, date_indent = signature_indents(block.issuer, block.date)
         issuer = self.paragraph("signature", block.issuer)
-        issuer.paragraph_format.right_indent = _twips(issuer_indent)
-        issuer.paragraph_format.keep_with_next = bool(block.date)
+        issuer.ind = f'w:right="{issuer_indent}"'
+        issuer.keep_next = bool(block.date)
         if block.date:
-            date = self.paragraph("signature", block.date)
-            date.paragraph_format.right_indent = _twips(date_indent)
+            self.paragraph("signature", block.date).ind = f'w:right="{date_indent}"'
 
 
 TYPE_AREA_TWIPS = round((PAGE[0] - MARGINS["left"] - MARGINS["right"]) / 25.4 * 1440)
 
 
-def _column_widths(block: Table, columns: int) -> list[Any]:
-    """Share the type-area width by the widest text of each column."""
+def _column_widths(block: Table, columns: int) -> list[int]:
+    """Share the type-area width (twips) by the widest text of each column."""
     widest = [
         max([text_width(row[c]) for row in [block.header, *block.rows] if c < len(row)] + [2.0])
         for c in range(columns)
     ]
     total = sum(widest)
-    return [_twips(round(TYPE_AREA_TWIPS * w / total)) for w in widest]
-
-
-def _twips(value: int) -> Any:
-    from docx.shared import Twips
-
-    return Twips(value)
+    return [round(TYPE_AREA_TWIPS * w / total) for w in widest]
 
 
 def lead_level(lead: str) -> int | None:
@@ -588,36 +624,37 @@ def title_lines(title: str, per_line: int = CHARS_PER_TITLE_LINE) -> list[str]:
 # --- package -------------------------------------------------------------------------
 
 
-def _core_properties(out: Any, meta: Meta) -> None:
-    stamp = dt.datetime.combine(meta.date or dt.date(meta.year, 12, 31), dt.time(0, 0))
-    props = out.core_properties
-    props.title = meta.title
-    props.author = meta.author
-    props.last_modified_by = meta.author
-    props.created = stamp
-    props.modified = stamp
-    props.last_printed = stamp
-    props.revision = 1
-    props.language = "zh-CN"
-    props.comments = ""
-    props.keywords = ""
-    props.subject = ""
-    props.category = ""
+def _core_xml(meta: Meta) -> str:
+    """Core properties taken from the document itself, so they never change by build."""
+    day = meta.date or dt.date(meta.year, 12, 31)
+    stamp = f"{day.isoformat()}T00:00:00Z"
+    title, author = _esc(meta.title), _esc(meta.author)
+    return (
+        "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+        '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
+        'xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+        f"<dc:title>{title}</dc:title><dc:creator>{author}</dc:creator>"
+        f"<cp:lastModifiedBy>{author}</cp:lastModifiedBy><cp:revision>1</cp:revision>"
+        "<dc:language>zh-CN</dc:language>"
+        f'<dcterms:created xsi:type="dcterms:W3CDTF">{stamp}</dcterms:created>'
+        f'<dcterms:modified xsi:type="dcterms:W3CDTF">{stamp}</dcterms:modified>'
+        f"<cp:lastPrinted>{stamp}</cp:lastPrinted>"
+        "</cp:coreProperties>"
+    )
 
 
 _FIRST = "[Content_Types].xml"
 
 
-def _normalise_zip(data: bytes) -> bytes:
-    """Rewrite the package with fixed timestamps, permissions and entry order."""
-    source = zipfile.ZipFile(io.BytesIO(data))
-    names = sorted(source.namelist(), key=lambda n: (n != _FIRST, n))
+def _package(parts: dict[str, bytes]) -> bytes:
+    """The zip package with fixed timestamps, permissions and entry order."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as target:
-        for name in names:
+        for name in sorted(parts, key=lambda n: (n != _FIRST, n)):
             info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
             info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = 0
             info.external_attr = 0
-            target.writestr(info, source.read(name), compresslevel=6)
+            target.writestr(info, parts[name], compresslevel=6)
     return out.getvalue()

@@ -1,0 +1,232 @@
+"""kxreport benchmark: cold single-file commands and batch builds at scale.
+
+    python bench/run.py            # the full run (a few minutes on 2 cores)
+    python bench/run.py --quick    # N = 20 and 100 only, for a smoke test
+
+Prints a table and writes bench/results.json. Times are medians over repeated
+whole-process runs of the installed ``kxreport`` command. Peak memory is the largest sum
+of resident memory of the kxreport process and its worker processes, sampled every 20 ms.
+When pandoc is installed, the same Markdown is converted to DOCX with pandoc, one process
+per report and the same number of processes in parallel, as the baseline a user would
+otherwise script. No network is used.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "examples" / "linfen-2022.yaml"
+RESULTS = Path(__file__).resolve().parent / "results.json"
+TARGETS = {
+    "help_ms": 150,
+    "validate_ms": 250,
+    "build_docx_ms": 400,
+    "reports_per_s": 25,
+    "vs_pandoc": 2.0,
+    "peak_mb_3000": 300,
+}
+
+
+def kxreport() -> list[str]:
+    found = shutil.which("kxreport")
+    return [found] if found else [sys.executable, "-m", "kxreport"]
+
+
+def _tree_rss_mb(root_pid: int) -> float:
+    """Resident memory of a process and all its descendants, in MB (Linux /proc)."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid, ppid = int(entry), int(fields[1])
+        children.setdefault(ppid, []).append(pid)
+        rss[pid] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+    total, stack = 0, [root_pid]
+    while stack:
+        pid = stack.pop()
+        total += rss.get(pid, 0)
+        stack.extend(children.get(pid, []))
+    return total / 1024 / 1024
+
+
+def timed(argv: list[str], cwd: Path | None = None) -> tuple[float, float]:
+    """Wall seconds and peak tree memory (MB) of one command, which must succeed."""
+    start = time.perf_counter()
+    process = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak = 0.0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, _tree_rss_mb(process.pid))
+            time.sleep(0.02)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    _, err = process.communicate()
+    elapsed = time.perf_counter() - start
+    done.set()
+    sampler.join()
+    if process.returncode != 0:
+        raise SystemExit(f"failed: {' '.join(argv)}\n{err.decode(errors='replace')[-2000:]}")
+    return elapsed, peak
+
+
+def median_ms(argv: list[str], runs: int, cwd: Path | None = None) -> float:
+    timed(argv, cwd)  # warm the file cache; the interpreter still starts cold every run
+    return statistics.median(timed(argv, cwd)[0] for _ in range(runs)) * 1000
+
+
+def generate(folder: Path, n: int) -> None:
+    """N year files: the 临汾 example under N different organisation names."""
+    text = EXAMPLE.read_text(encoding="utf-8")
+    folder.mkdir(parents=True)
+    for i in range(n):
+        unit = f"第{i + 1}号示例市科学技术协会"
+        (folder / f"unit-{i:05d}.yaml").write_text(
+            text.replace("临汾市科学技术协会", unit), encoding="utf-8"
+        )
+
+
+def pandoc_batch(markdown: list[Path], out: Path, jobs: int) -> float:
+    out.mkdir()
+
+    def one(md: Path) -> None:
+        subprocess.run(
+            [
+                "pandoc",
+                str(md),
+                "-f",
+                "markdown",
+                "-t",
+                "docx",
+                "-o",
+                str(out / (md.stem + ".docx")),
+            ],
+            check=True,
+            capture_output=True,
+        )
+
+    start = time.perf_counter()
+    with ThreadPoolExecutor(jobs) as pool:
+        list(pool.map(one, markdown))
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="N = 20 and 100 only")
+    parser.add_argument("--runs", type=int, default=7, help="runs per cold single-file figure")
+    parser.add_argument(
+        "--pandoc-max", type=int, default=1000, help="largest N for the pandoc baseline"
+    )
+    args = parser.parse_args()
+    jobs = os.cpu_count() or 1
+    sizes = [20, 100] if args.quick else [100, 1000, 3000]
+    cmd = kxreport()
+    results: dict[str, object] = {
+        "cpus": jobs,
+        "python": sys.version.split()[0],
+        "targets": TARGETS,
+    }
+
+    with tempfile.TemporaryDirectory(prefix="kxbench-") as tmp:
+        work = Path(tmp)
+        shutil.copy(EXAMPLE, work / EXAMPLE.name)
+        single = {
+            "help_ms": [*cmd, "--help"],
+            "validate_ms": [*cmd, "validate", EXAMPLE.name],
+            "build_md_ms": [*cmd, "build", EXAMPLE.name, "-f", "md", "-o", "out"],
+            "build_docx_ms": [*cmd, "build", EXAMPLE.name, "-f", "docx", "-o", "out"],
+        }
+        for name, argv in single.items():
+            results[name] = round(median_ms(argv, args.runs, work), 1)
+            print(f"{name:>16}: {results[name]:8.1f} ms", flush=True)
+
+        batches = []
+        have_pandoc = shutil.which("pandoc") is not None
+        for n in sizes:
+            folder = work / f"n{n}"
+            generate(folder / "in", n)
+            seconds, peak = timed(
+                [*cmd, "build", str(folder / "in"), "-o", str(folder / "out"), "-j", str(jobs)]
+            )
+            row: dict[str, object] = {
+                "n": n,
+                "seconds": round(seconds, 2),
+                "reports_per_s": round(n / seconds, 1),
+                "peak_mb": round(peak, 1),
+            }
+            if have_pandoc and n <= args.pandoc_max:
+                markdown = sorted((folder / "out").glob("*.md"))
+                pandoc_seconds = pandoc_batch(markdown, folder / "pandoc", jobs)
+                row["pandoc_seconds"] = round(pandoc_seconds, 2)
+                row["pandoc_reports_per_s"] = round(n / pandoc_seconds, 1)
+                row["vs_pandoc"] = round(pandoc_seconds / seconds, 2)
+            batches.append(row)
+            print(f"{'batch N=' + str(n):>16}: {json.dumps(row, ensure_ascii=False)}", flush=True)
+            shutil.rmtree(folder)
+        results["batches"] = batches
+        by_n = {b["n"]: b for b in batches}
+        if 1000 in by_n and 3000 in by_n:
+            results["growth_1000_to_3000"] = round(by_n[3000]["seconds"] / by_n[1000]["seconds"], 2)  # type: ignore[operator]
+        results["pandoc"] = (
+            subprocess.run(
+                ["pandoc", "--version"], capture_output=True, text=True, check=False
+            ).stdout.splitlines()[0]
+            if have_pandoc
+            else None
+        )
+
+    RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    print()
+    print(f"{'figure':<28}{'measured':>12}{'target':>12}")
+    rows = [
+        ("cold --help (ms)", results["help_ms"], f"≤ {TARGETS['help_ms']}"),
+        ("cold validate (ms)", results["validate_ms"], f"≤ {TARGETS['validate_ms']}"),
+        ("cold build md (ms)", results["build_md_ms"], ""),
+        ("cold build docx (ms)", results["build_docx_ms"], f"≤ {TARGETS['build_docx_ms']}"),
+    ]
+    for b in batches:
+        rows.append(
+            (f"batch N={b['n']} (reports/s)", b["reports_per_s"], f"≥ {TARGETS['reports_per_s']}")
+        )
+        rows.append(
+            (
+                f"batch N={b['n']} peak (MB)",
+                b["peak_mb"],
+                f"≤ {TARGETS['peak_mb_3000']}" if b["n"] == 3000 else "",
+            )
+        )
+        if "vs_pandoc" in b:
+            rows.append(
+                (f"batch N={b['n']} vs pandoc (×)", b["vs_pandoc"], f"≥ {TARGETS['vs_pandoc']}")
+            )
+    if "growth_1000_to_3000" in results:
+        rows.append(("time growth 1000→3000 (×)", results["growth_1000_to_3000"], "≈ 3 (linear)"))
+    for name, value, target in rows:
+        print(f"{name:<28}{value!s:>12}{target:>12}")
+    print(f"\nwritten: {RESULTS.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
