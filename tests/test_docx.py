@@ -4,6 +4,7 @@ run -> style -> docDefaults, and byte-for-byte reproducibility."""
 from __future__ import annotations
 
 import io
+import os
 import re
 import time
 import zipfile
@@ -421,3 +422,12 @@ def test_meta_is_used_for_core_properties():
     props = docx.Document(io.BytesIO(data)).core_properties
     assert (props.title, props.author) == ("标题", "示例县科学技术协会")
     assert props.created.year == 2023 and props.created.month == 12
+
+
+def test_shipped_skeleton_is_what_the_style_code_builds():
+    from kxreport.writers.docx import SKELETON, build_skeleton
+
+    fresh = build_skeleton()
+    if os.environ.get("KXREPORT_UPDATE_GOLDEN"):
+        SKELETON.write_bytes(fresh)
+    assert SKELETON.read_bytes() == fresh, "KXREPORT_UPDATE_GOLDEN=1 pytest tests/test_docx.py"

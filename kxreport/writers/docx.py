@@ -14,6 +14,7 @@ import re
 import zipfile
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..document import Document, Heading, Meta, Paragraph, Recipients, Signature, Table, Title
@@ -128,8 +129,23 @@ class _Parts:
     document: tuple[str, str]  # document.xml before and after the body content
 
 
+SKELETON = Path(__file__).resolve().parent / "skeleton.docx"
+
+
 @lru_cache(maxsize=1)
 def _skeleton() -> _Parts:
+    """The shipped skeleton (built by :func:`build_skeleton`; a test keeps it current),
+    so that a build needs neither python-docx nor the time to style a document."""
+    data = SKELETON.read_bytes() if SKELETON.is_file() else build_skeleton()
+    package = zipfile.ZipFile(io.BytesIO(data))
+    parts = {name: package.read(name) for name in package.namelist()}
+    xml = parts["word/document.xml"].decode("utf-8")
+    cut = xml.index("<w:sectPr")
+    return _Parts(parts, (xml[:cut], xml[cut:]))
+
+
+def build_skeleton() -> bytes:
+    """An empty document with every 公文 style, the page setup and the page numbers."""
     import docx
 
     out = docx.Document()
@@ -142,10 +158,7 @@ def _skeleton() -> _Parts:
     buffer = io.BytesIO()
     out.save(buffer)
     package = zipfile.ZipFile(buffer)
-    parts = {name: package.read(name) for name in package.namelist()}
-    xml = parts["word/document.xml"].decode("utf-8")
-    cut = xml.index("<w:sectPr")
-    return _Parts(parts, (xml[:cut], xml[cut:]))
+    return _package({name: package.read(name) for name in package.namelist()})
 
 
 # --- styles --------------------------------------------------------------------------
