@@ -158,7 +158,53 @@ def build_skeleton() -> bytes:
     buffer = io.BytesIO()
     out.save(buffer)
     package = zipfile.ZipFile(buffer)
-    return _package({name: package.read(name) for name in package.namelist()})
+    return _package(_prune({name: package.read(name) for name in package.namelist()}))
+
+
+# Parts of python-docx's template a 公文 does not need: a thumbnail of an empty page, a
+# Word 2010 copy of the styles, and a bibliography data store.
+_DROPPED = ("docProps/thumbnail.jpeg", "word/stylesWithEffects.xml", "customXml/")
+_KEPT_STYLES = {"Normal", "DefaultParagraphFont", "TableNormal", "NoList"} | {
+    spec.style_id for spec in STYLES.values()
+}
+
+
+def _prune(parts: dict[str, bytes]) -> dict[str, bytes]:
+    """Drop unused parts (and what points at them) and every style the document never uses;
+    no built-in style with theme fonts is left behind."""
+    from lxml import etree
+
+    def dropped(target: str) -> bool:
+        return target.startswith(_DROPPED)
+
+    kept = {name: data for name, data in parts.items() if not dropped(name)}
+    for name, base in (
+        ("_rels/.rels", ""),
+        ("word/_rels/document.xml.rels", "word/"),
+        ("[Content_Types].xml", ""),
+    ):
+        root = etree.fromstring(kept[name])
+        for el in list(root):
+            target = el.get("Target") or el.get("PartName") or ""
+            if target.startswith("/"):
+                path = target[1:]
+            elif target.startswith("../"):
+                path = target[3:]
+            else:
+                path = base + target
+            if target and dropped(path):
+                root.remove(el)
+        kept[name] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    styles = etree.fromstring(kept["word/styles.xml"])
+    for el in list(styles):
+        if el.tag == _qn("w:latentStyles") or (
+            el.tag == _qn("w:style") and el.get(_qn("w:styleId")) not in _KEPT_STYLES
+        ):
+            styles.remove(el)
+    kept["word/styles.xml"] = etree.tostring(
+        styles, xml_declaration=True, encoding="UTF-8", standalone=True
+    )
+    return kept
 
 
 # --- styles --------------------------------------------------------------------------
