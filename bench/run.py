@@ -199,7 +199,7 @@ def main() -> None:
 
     RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print()
-    print(f"{'figure':<28}{'measured':>12}{'target':>12}")
+    print(f"{'figure':<28}{'measured':>12}{'target':>16}")
     rows = [
         ("cold --help (ms)", results["help_ms"], f"≤ {TARGETS['help_ms']}"),
         ("cold validate (ms)", results["validate_ms"], f"≤ {TARGETS['validate_ms']}"),
@@ -224,7 +224,7 @@ def main() -> None:
     if "growth_1000_to_3000" in results:
         rows.append(("time growth 1000→3000 (×)", results["growth_1000_to_3000"], "≈ 3 (linear)"))
     for name, value, target in rows:
-        print(f"{name:<28}{value!s:>12}{target:>12}")
+        print(f"{name:<28}{value!s:>12}{target:>16}")
     print(f"\nwritten: {RESULTS.relative_to(ROOT)}")
 
 

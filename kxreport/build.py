@@ -162,6 +162,21 @@ def build_one(
     return outcome
 
 
+def _warm(formats: tuple[str, ...], templates: Path | None) -> None:
+    """Fill the per-process caches once, before the workers are forked from this process:
+    the templates are compiled, the rules and the DOCX skeleton loaded only once."""
+    from .content import _converter, builtin_rules
+    from .render import environment
+
+    env = environment(templates)
+    for name in ("summary.md.j2", "plan.md.j2"):
+        env.get_template(name)
+    builtin_rules()
+    _converter()
+    if "docx" in formats or "pdf" in formats:
+        docx._skeleton()
+
+
 def _one(args: tuple[Any, ...]) -> Outcome:
     source, out_dir, formats, templates, rules, strict, check = args
     return build_one(source, out_dir, formats, templates, rules, strict=strict, check=check)
@@ -192,6 +207,7 @@ def build_many(
         return outcomes
     from concurrent.futures import ProcessPoolExecutor
 
+    _warm(formats, templates)
     with ProcessPoolExecutor(max_workers=min(jobs, len(tasks))) as pool:
         for outcome in pool.map(_one, tasks, chunksize=max(1, len(tasks) // (jobs * 8))):
             outcomes.append(outcome)
