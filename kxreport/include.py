@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import Diagnostic
-from .loader import BAD_PATTERN, Loc, MergedSource, SourceFile, glob_files, read_yaml
+from .loader import Loc, MergedSource, SourceFile, matching_files, read_yaml
 
 
 def _patterns(value: Any) -> list[str]:
@@ -32,23 +32,10 @@ def merge_includes(
     source.origin[()] = (main, ())
     merged: dict[str, Any] = dict(data)
     diagnostics: list[Diagnostic] = []
-    fragments: list[Path] = []
-    for index, pattern in enumerate(_patterns(data.get("include"))):
-        loc: Loc = ("include", index) if isinstance(data.get("include"), list) else ("include",)
-        matches = glob_files(path.parent, pattern, path)
-        if matches is None:
-            diagnostics.append(
-                main.at(loc, "error", "include-pattern", BAD_PATTERN.format(pattern))
-            )
-            continue
-        if not matches:
-            diagnostics.append(
-                main.at(loc, "error", "include-none", f"没有找到与“{pattern}”匹配的片段文件")
-            )
-        for fragment in matches:
-            if fragment in fragments:
-                continue
-            fragments.append(fragment)
+    # a single pattern (include: parts/*.yaml) is reported at the include: line itself
+    patterns = _patterns(data.get("include"))
+    fragments, found = matching_files(path, patterns, source, "include", "片段文件")
+    diagnostics.extend(found)
     for fragment in sorted(fragments, key=lambda p: p.name):
         read = read_yaml(fragment, "片段文件至少要有一个字段")
         diagnostics.extend(read.diagnostics)

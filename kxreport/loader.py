@@ -286,44 +286,42 @@ def glob_files(base: Path, pattern: str, exclude: Path | None = None) -> list[Pa
 BAD_PATTERN = "“{0}”不能用作文件路径：请写相对本文件的路径，例如 parts/*.yaml"
 
 
+def matching_files(
+    path: Path, patterns: list[str], source: Source, field_name: str, what: str
+) -> tuple[list[Path], list[Diagnostic]]:
+    """The files that the patterns of ``field_name`` (include:, units:) name, in pattern
+    order without repeats; a pattern that names nothing is reported at its position."""
+    files: list[Path] = []
+    found: list[Diagnostic] = []
+    for index, pattern in enumerate(patterns):
+        loc: Loc = (field_name, index)
+        matches = glob_files(path.parent, pattern, path)
+        if matches is None:
+            found.append(
+                source.at(loc, "error", f"{field_name}-pattern", BAD_PATTERN.format(pattern))
+            )
+        elif not matches:
+            found.append(
+                source.at(loc, "error", f"{field_name}-none", f"没有找到与“{pattern}”匹配的{what}")
+            )
+        else:
+            files.extend(m for m in matches if m not in files)
+    return files, found
+
+
 def _load_units(
     path: Path, model: Any, source: Source, rules: tuple[Any, ...]
 ) -> tuple[list[LoadResult], list[Diagnostic]]:
     """Sub-units' year files named by ``units:``; their problems are reported at ``units:``."""
-    results: list[LoadResult] = []
-    found: list[Diagnostic] = []
-    seen: set[Path] = set()
-    for index, pattern in enumerate(model.units):
-        loc = ("units", index)
-        matches = sorted(p for p in path.parent.glob(pattern) if p.is_file() and p != path)
-        if not matches:
-            found.append(
-                source.at(loc, "error", "units-none", f"没有找到与“{pattern}”匹配的下属单位文件")
-            )
-        for match in matches:
-            if match in seen:
-                continue
-            seen.add(match)
-            unit = load(match, rules, follow_previous=False)
-            if unit.model is None:
-                found.append(
-                    source.at(
-                        loc,
-                        "error",
-                        "units-invalid",
-                        f"下属单位文件 {match} 有 {len(unit.errors)} 个错误，请先修正（kxreport validate {match}）",
-                    )
-                )
-            elif unit.model.year != model.year:
-                found.append(
-                    source.at(
-                        loc,
-                        "warning",
-                        "units-year",
-                        f"下属单位文件 {match} 是 {unit.model.year} 年的，本文件是 {model.year} 年",
-                    )
-                )
-            results.append(unit)
+    matches, found = matching_files(path, list(model.units), source, "units", "下属单位文件")
+    results = [load(match, rules, follow_previous=False) for match in matches]
+    for match, unit in zip(matches, results, strict=True):
+        if unit.model is None:
+            message = f"下属单位文件 {match} 有 {len(unit.errors)} 个错误，请先修正（kxreport validate {match}）"
+            found.append(source.at(("units",), "error", "units-invalid", message, key=True))
+        elif unit.model.year != model.year:
+            message = f"下属单位文件 {match} 是 {unit.model.year} 年的，本文件是 {model.year} 年"
+            found.append(source.at(("units",), "warning", "units-year", message, key=True))
     return results, found
 
 

@@ -80,3 +80,13 @@ def test_build_and_check_follow_the_fragments(tmp_path):
     result = runner.invoke(app, ["build", "--check", str(main), "-o", str(out)])
     assert result.exit_code == 1
     assert "内容已过时" in result.output
+
+
+def test_unusable_patterns_are_reported_not_crashed_on(tmp_path, write_yaml):
+    from .conftest import MINIMAL
+
+    path = write_yaml(MINIMAL + 'include: ["", /etc/*.yaml]\nunits: ["", "/abs/*.yaml"]\n')
+    codes = [d.code for d in load(path).diagnostics]
+    assert codes.count("include-pattern") == 2
+    path = write_yaml(MINIMAL + 'units: ["/abs/*.yaml"]\n')
+    assert [d.code for d in load(path).diagnostics] == ["units-pattern"]
