@@ -75,6 +75,12 @@ DiagnosticsOpt = Annotated[
     ),
 ]
 
+
+def _command(help_text: str) -> Any:
+    """``@app.command`` with Chinese help, our usage line and options metavar."""
+    return app.command(help=help_text, options_metavar="[选项]", cls=_Command)
+
+
 FilesArg = Annotated[
     list[Path],
     typer.Argument(help="年度文件（YAML），可以写多个", metavar="文件...", show_default=False),
@@ -123,14 +129,10 @@ def main(
     """kxreport 命令行。"""
 
 
-@app.command(
-    help=(
-        "检查年度文件：YAML 语法、字段、类型、数量写法等，一次列出全部问题（文件:行:列）。\n\n"
-        "全部无误时退出码为 0，有错误时为 1。\n\n"
-        "示例：kxreport validate examples/linfen-2022.yaml"
-    ),
-    options_metavar="[选项]",
-    cls=_Command,
+@_command(
+    "检查年度文件：YAML 语法、字段、类型、数量写法等，一次列出全部问题（文件:行:列）。\n\n"
+    "全部无误时退出码为 0，有错误时为 1。\n\n"
+    "示例：kxreport validate examples/linfen-2022.yaml"
 )
 def validate(
     files: FilesArg,
@@ -156,17 +158,13 @@ def validate(
         raise typer.Exit(1)
 
 
-@app.command(
-    help=(
-        "生成文档：检查年度文件，无误后写出 <输出文件夹>/<文件名>.md 和 .docx（GB/T 9704 公文格式）。"
-        "有错误的文件列出问题、不写也不改任何文件，其余文件照常生成；有文件失败时退出码为 1。"
-        "给出文件夹时，生成其中全部 *.yaml 年度文件（子文件夹里的片段文件除外），默认用全部 CPU 核并行。\n\n"
-        "示例：kxreport build examples/linfen-2022.yaml -o dist/\n\n"
-        "示例：kxreport build reports/ -o dist/ -j 4\n\n"
-        "示例：kxreport build --check examples/ -o dist/    只比较，不写文件（CI 用）"
-    ),
-    options_metavar="[选项]",
-    cls=_Command,
+@_command(
+    "生成文档：检查年度文件，无误后写出 <输出文件夹>/<文件名>.md 和 .docx（GB/T 9704 公文格式）。"
+    "有错误的文件列出问题、不写也不改任何文件，其余文件照常生成；有文件失败时退出码为 1。"
+    "给出文件夹时，生成其中全部 *.yaml 年度文件（子文件夹里的片段文件除外），默认用全部 CPU 核并行。\n\n"
+    "示例：kxreport build examples/linfen-2022.yaml -o dist/\n\n"
+    "示例：kxreport build reports/ -o dist/ -j 4\n\n"
+    "示例：kxreport build --check examples/ -o dist/    只比较，不写文件（CI 用）"
 )
 def build(
     files: Annotated[
@@ -319,14 +317,10 @@ def _with_progress(sources: list[Path], show: Any, run: Any) -> Any:
         return run(done)
 
 
-@app.command(
-    help=(
-        "改写年度文件：--simplified 把文字中的繁体字转换为简体（OpenCC），"
-        "保留注释、键的顺序和格式；先写临时文件再替换。\n\n"
-        "示例：kxreport fmt --simplified 2023.yaml"
-    ),
-    options_metavar="[选项]",
-    cls=_Command,
+@_command(
+    "改写年度文件：--simplified 把文字中的繁体字转换为简体（OpenCC），"
+    "保留注释、键的顺序和格式；先写临时文件再替换。\n\n"
+    "示例：kxreport fmt --simplified 2023.yaml"
 )
 def fmt(
     files: FilesArg,
@@ -355,16 +349,12 @@ def fmt(
         raise typer.Exit(1)
 
 
-@app.command(
-    help=(
-        "开始新的一年：写出一个新的年度文件，每个字段上方都有中文注释说明该填什么。"
-        "用 --from 指定上一年度文件时，沿用单位、各部分结构和指标键，设置 previous:，"
-        "把上年计划的各项变成今年要报告的部分，所有数字留空待填。不会覆盖已有文件（除非 --force）。\n\n"
-        "示例：kxreport init 2024.yaml --org 示例县科学技术协会 --year 2024\n\n"
-        "示例：kxreport init 2024.yaml --from 2023.yaml"
-    ),
-    options_metavar="[选项]",
-    cls=_Command,
+@_command(
+    "开始新的一年：写出一个新的年度文件，每个字段上方都有中文注释说明该填什么。"
+    "用 --from 指定上一年度文件时，沿用单位、各部分结构和指标键，设置 previous:，"
+    "把上年计划的各项变成今年要报告的部分，所有数字留空待填。不会覆盖已有文件（除非 --force）。\n\n"
+    "示例：kxreport init 2024.yaml --org 示例县科学技术协会 --year 2024\n\n"
+    "示例：kxreport init 2024.yaml --from 2023.yaml"
 )
 def init(
     file: Annotated[
@@ -424,14 +414,10 @@ def init(
         _stderr().print(f"已写入 {path}", markup=False)
 
 
-@app.command(
-    help=(
-        "输出年度文件的 JSON Schema（含中文标题和说明），供 VS Code 等编辑器补全和提示。"
-        "在 YAML 文件第一行写 # yaml-language-server: $schema=kxreport.schema.json 即可使用。\n\n"
-        "示例：kxreport schema -o kxreport.schema.json"
-    ),
-    options_metavar="[选项]",
-    cls=_Command,
+@_command(
+    "输出年度文件的 JSON Schema（含中文标题和说明），供 VS Code 等编辑器补全和提示。"
+    "在 YAML 文件第一行写 # yaml-language-server: $schema=kxreport.schema.json 即可使用。\n\n"
+    "示例：kxreport schema -o kxreport.schema.json"
 )
 def schema(
     output: Annotated[
@@ -455,14 +441,10 @@ def schema(
     _stderr().print(f"已写入 {output}", markup=False)
 
 
-@app.command(
-    help=(
-        "列出年度文件的全部指标：本年数值、上年数值、同比、上年计划目标、完成率和完成情况"
-        "（上年数据来自年度文件的 previous: 字段）。\n\n"
-        "示例：kxreport stats examples/demo-2023.yaml"
-    ),
-    options_metavar="[选项]",
-    cls=_Command,
+@_command(
+    "列出年度文件的全部指标：本年数值、上年数值、同比、上年计划目标、完成率和完成情况"
+    "（上年数据来自年度文件的 previous: 字段）。\n\n"
+    "示例：kxreport stats examples/demo-2023.yaml"
 )
 def stats(
     file: Annotated[
