@@ -46,7 +46,9 @@ app = typer.Typer(
         "示例：\n\n"
         "  kxreport validate 2023.yaml          检查年度文件，指出每个问题的行和列\n\n"
         "  kxreport build 2023.yaml -o dist/    生成 dist/2023.md 和 dist/2023.docx\n\n"
-        "  kxreport build 2023.yaml -f pdf      另外导出 PDF（需要 LibreOffice）"
+        "  kxreport build 2023.yaml -f pdf      另外导出 PDF（需要 LibreOffice）\n\n"
+        "  kxreport init 2024.yaml --from 2023.yaml   开始新的一年\n\n"
+        "  kxreport stats 2023.yaml             列出全部指标、同比和计划完成率"
     ),
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -54,6 +56,7 @@ app = typer.Typer(
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
     options_metavar="[选项]",
+    subcommand_metavar="命令 [参数]...",
 )
 
 StrictOpt = Annotated[bool, typer.Option("--strict", help="把警告也当作错误（退出码 1）")]
@@ -452,10 +455,10 @@ def stats(
     ],
 ) -> None:
     from rich.console import Console
-    from rich.table import Table
 
     from .compare import compare
     from .loader import load
+    from .report import stats_table
 
     try:
         result = load(file)
@@ -464,40 +467,11 @@ def stats(
     if result.model is None:
         _reporter("text").file(file, result.diagnostics, "未通过", False)
         raise typer.Exit(1)
-    doc = result.model
     previous = result.previous.model if result.previous else None
-    comparison = compare(doc, previous)
-    before = f"{comparison.previous_year}年" if comparison.has_previous else "上年"
-    table = Table(title=f"{doc.title or doc.default_title}：指标", show_lines=False)
-    for header, justify in (
-        ("指标键", "left"),
-        ("指标", "left"),
-        (f"{doc.year}年", "right"),
-        (before, "right"),
-        ("同比", "left"),
-        (f"{before}计划目标", "right"),
-        ("完成率", "right"),
-        ("情况", "center"),
-    ):
-        table.add_column(header, justify=justify)  # type: ignore[arg-type]
-    unkeyed = [f for f in doc.figures("counts") if not f.key]
-    for row in comparison.rows:
-        table.add_row(
-            row.key,
-            row.label,
-            str(row.current) if row.current else "—",
-            str(row.previous) if row.previous else "—",
-            row.change or "—",
-            str(row.target) if row.target else "—",
-            row.completion_rate or "—",
-            row.status or "—",
-        )
-    for figure in unkeyed:
-        table.add_row("", figure.label, str(figure.value), "—", "—", "—", "—", "—")
     console = Console(highlight=False)
     if not console.is_terminal:
         console = Console(highlight=False, width=200)
-    console.print(table)
+    console.print(stats_table(result.model, compare(result.model, previous)))
 
 
 def _load_rules(paths: list[Path] | None) -> tuple[Any, ...]:

@@ -12,6 +12,10 @@ from .errors import Diagnostic
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from rich.table import Table
+
+    from .compare import Comparison
+    from .model import YearFile
 
 Style = Literal["text", "github", "json"]
 STYLES: tuple[str, ...] = ("text", "github", "json")
@@ -104,3 +108,37 @@ def _print_text(diagnostics: list[Diagnostic]) -> None:
             console.print(escape(gutter + d.source))
             caret = " " * cell_len(d.source[: d.column - 1])
             console.print(escape(" " * (len(gutter) - 2) + "| " + caret + "^"))
+
+
+def stats_table(doc: YearFile, comparison: Comparison) -> Table:
+    """Every indicator with last year's value, 同比, last year's target and completion."""
+    from rich.table import Table
+
+    before = f"{comparison.previous_year}年" if comparison.has_previous else "上年"
+    table = Table(title=f"{doc.title or doc.default_title}：指标")
+    for header, justify in (
+        ("指标键", "left"),
+        ("指标", "left"),
+        (f"{doc.year}年", "right"),
+        (before, "right"),
+        ("同比", "left"),
+        (f"{before}计划目标", "right"),
+        ("完成率", "right"),
+        ("情况", "center"),
+    ):
+        table.add_column(header, justify=justify)  # type: ignore[arg-type]
+    for row in comparison.rows:
+        table.add_row(
+            row.key,
+            row.label,
+            str(row.current) if row.current else "—",
+            str(row.previous) if row.previous else "—",
+            row.change or "—",
+            str(row.target) if row.target else "—",
+            row.completion_rate or "—",
+            row.status or "—",
+        )
+    for figure in doc.figures("counts"):
+        if not figure.key:
+            table.add_row("", figure.label, str(figure.value), "—", "—", "—", "—", "—")
+    return table
