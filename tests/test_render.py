@@ -315,7 +315,7 @@ def test_amount_filter_uses_default_unit_only_when_none_written():
         "{{ ''.__class__.__mro__[1].__subclasses__() }}",
         "{{ doc.__init__.__globals__ }}",
         "{{ cycler.__init__.__globals__.os.system('touch pwned') }}",
-        "{{ doc.model_fields.__class__.__base__.__subclasses__() }}",
+        "{{ doc.org.__class__.__base__.__subclasses__() }}",
         "{% include '/etc/passwd' %}",
         "{% include '../../../../etc/passwd' %}",
         "{% import 'os' as os %}",
