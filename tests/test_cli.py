@@ -148,6 +148,7 @@ def test_help_is_chinese_with_examples(monkeypatch, capsys):
         assert f"用法：kxreport {command}" in out
         assert f"示例：kxreport {command} examples/linfen-2022.yaml" in out
         assert "Show this message" not in out
+        assert "<list[" not in out and "Arguments" not in out and "Options" not in out
 
 
 @pytest.mark.parametrize(
