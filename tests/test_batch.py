@@ -155,3 +155,26 @@ def test_json_diagnostics(tmp_path):
 def test_unknown_diagnostics_style_is_a_usage_error(tmp_path):
     result = runner.invoke(app, ["validate", "--diagnostics", "xml", str(tmp_path / "a.yaml")])
     assert result.exit_code == 2
+
+
+def test_progress_bar_on_a_terminal(tmp_path, monkeypatch):
+    import io
+
+    from rich.console import Console
+
+    from kxreport import report
+
+    screen = io.StringIO()
+    monkeypatch.setattr(
+        report,
+        "stderr",
+        lambda: Console(file=screen, force_terminal=True, width=100, highlight=False),
+    )
+    reports = copy_examples(tmp_path / "reports")
+    result = runner.invoke(
+        app, ["build", str(reports), "-o", str(tmp_path / "dist"), "-f", "md", "-j", "1"]
+    )
+    assert result.exit_code == 0, result.output
+    shown = screen.getvalue()
+    assert "生成中" in shown  # the progress bar
+    assert "共 5 个年度文件：5 个生成通过，0 个失败" in shown
