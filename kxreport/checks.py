@@ -1,10 +1,13 @@
-"""Checks that need the whole validated document: structure, unique keys."""
+"""Checks across the validated document: structure, unique keys, figures written in the
+prose as recorded, dates inside the report year, duplicate activities and honours."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Hashable, Iterable
+from typing import Any
 
-from .errors import Diagnostic
+from .errors import Diagnostic, Severity
 from .loader import Loc, Source
 from .model import Item, YearFile
 
@@ -12,30 +15,62 @@ MAX_ITEM_DEPTH = 3  # 一、 > （一） > 1. > （1）
 
 
 def check(doc: YearFile, source: Source) -> list[Diagnostic]:
-    """Whole-document checks: structure, unique keys, and the content checks."""
-    from .content import document_diagnostics
-
-    found: list[Diagnostic] = document_diagnostics(doc, source)
+    found: list[Diagnostic] = []
     for index, section in enumerate(doc.sections):
-        loc: Loc = ("sections", index)
         if section.is_empty:
             found.append(
                 source.at(
-                    loc, "warning", "empty-section", "这一部分没有导语、条目或荣誉，输出时将省略"
+                    ("sections", index),
+                    "warning",
+                    "empty-section",
+                    "这一部分没有导语、条目或荣誉，输出时将省略",
                 )
             )
-        for item_loc, _item, depth in _items(section.items, (*loc, "items"), 1):
-            if depth > MAX_ITEM_DEPTH:
+    for loc, item, depth in doc.items():
+        if depth > MAX_ITEM_DEPTH:
+            message = f"条目最多嵌套 {MAX_ITEM_DEPTH} 级（（一）、1.、（1）），这里是第 {depth} 级"
+            found.append(source.at(loc, "error", "too-deep", message))
+        found.extend(_figures_in_prose(source, loc, item))
+        for a, activity in enumerate(item.activities):
+            period = activity.date
+            if period is not None and not (period.start.year <= doc.year <= period.end.year):
                 found.append(
                     source.at(
-                        item_loc,
-                        "error",
-                        "too-deep",
-                        f"条目最多嵌套 {MAX_ITEM_DEPTH} 级（（一）、1.、（1）），这里是第 {depth} 级",
+                        (*loc, "activities", a, "date"),
+                        "warning",
+                        "date-outside-year",
+                        f"活动日期 {period.iso()} 不在报告年度 {doc.year} 年内：是不是抄了往年的日期？",
                     )
                 )
-    found.extend(_duplicate_keys(doc, source, "counts", "数字"))
-    found.extend(_duplicate_keys(doc, source, "targets", "目标"))
+    for kind, what in (("counts", "数字"), ("targets", "目标")):
+        keys = [
+            ((*loc, kind, f, "key"), figure.key)
+            for loc, item, _ in doc.items()
+            for f, figure in enumerate(getattr(item, kind))
+            if figure.key is not None
+        ]
+        found += _duplicates(
+            source, keys, "error", "duplicate-figure-key",
+            lambda key, first, what=what: f"{what}的指标键“{key}”重复：{first}已经用过，每个指标键只能用一次",
+        )  # fmt: skip
+    activities = [
+        ((*loc, "activities", a), (activity.name, activity.date.iso() if activity.date else ""))
+        for loc, item, _ in doc.items()
+        for a, activity in enumerate(item.activities)
+    ]
+    found += _duplicates(
+        source, activities, "warning", "duplicate-activity",
+        lambda key, first: f"活动“{key[0]}”重复：{first}已经写过",
+    )  # fmt: skip
+    honours = [(("honours", i), h) for i, h in enumerate(doc.honours)]
+    for s, section in enumerate(doc.sections):
+        honours += [(("sections", s, "honours", i), h) for i, h in enumerate(section.honours)]
+    for loc, item, _ in doc.items():
+        honours += [((*loc, "honours", i), h) for i, h in enumerate(item.honours)]
+    found += _duplicates(
+        source, [(loc, (h.name, tuple(h.recipients))) for loc, h in honours], "warning",
+        "duplicate-honour", lambda key, first: f"荣誉“{key[0]}”重复：{first}已经写过",
+    )  # fmt: skip
     if doc.notice and doc.kind != "plan":
         found.append(
             source.at(
@@ -48,32 +83,41 @@ def check(doc: YearFile, source: Source) -> list[Diagnostic]:
     return found
 
 
-def _items(items: list[Item], loc: Loc, depth: int) -> Iterator[tuple[Loc, Item, int]]:
-    for index, item in enumerate(items):
-        item_loc = (*loc, index)
-        yield item_loc, item, depth
-        yield from _items(item.items, (*item_loc, "items"), depth + 1)
+def _figures_in_prose(source: Source, loc: Loc, item: Item) -> list[Diagnostic]:
+    """An item with prose must write each of its figures exactly as it is recorded."""
+    if not item.text:
+        return []
+    prose = _squash(item.text)
+    return [
+        source.at(
+            (*loc, kind, f, "value"),
+            "error",
+            "figure-prose",
+            f"“{figure.label}”记为“{figure.value}”，但本条正文里没有这样写：正文和数字必须一致，请改正其中一处",
+        )
+        for kind in ("counts", "targets")
+        for f, figure in enumerate(getattr(item, kind))
+        if _squash(str(figure.value)) not in prose
+    ]
 
 
-def _duplicate_keys(doc: YearFile, source: Source, field: str, what: str) -> list[Diagnostic]:
-    seen: dict[str, Loc] = {}
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def _duplicates(
+    source: Source,
+    places: Iterable[tuple[Loc, Hashable]],
+    severity: Severity,
+    code: str,
+    message: Callable[[Any, str], str],
+) -> list[Diagnostic]:
+    """A diagnostic at every repeat of a key, naming where it was first written."""
+    seen: dict[Hashable, Loc] = {}
     found = []
-    for s, section in enumerate(doc.sections):
-        for item_loc, item, _ in _items(section.items, ("sections", s, "items"), 1):
-            for f, figure in enumerate(getattr(item, field)):
-                if figure.key is None:
-                    continue
-                loc = (*item_loc, field, f, "key")
-                if figure.key in seen:
-                    first = source.where(seen[figure.key])
-                    found.append(
-                        source.at(
-                            loc,
-                            "error",
-                            "duplicate-figure-key",
-                            f"{what}的指标键“{figure.key}”重复：{first}已经用过，每个指标键只能用一次",
-                        )
-                    )
-                else:
-                    seen[figure.key] = loc
+    for loc, key in places:
+        if key in seen:
+            found.append(source.at(loc, severity, code, message(key, source.where(seen[key]))))
+        else:
+            seen[key] = loc
     return found

@@ -1,9 +1,9 @@
-"""Content checks: the defects that editing last year's file or a 范文 leaves behind.
+"""Content checks on the text: the defects that editing last year's file or a 范文 leaves.
 
 Every text of the year file is scanned for unfilled slots, stale official wording and
-traditional characters; the validated document is checked for dates outside the report
-year, duplicates and figures that disagree with the prose. Each finding has a code, a
-severity and the line and column of the text it came from.
+traditional characters, and compared with last year's file for copied paragraphs. Each
+finding has a code, a severity and the line and column of the text it came from. Checks
+across the validated document (figures vs prose, dates, duplicates) are in ``checks.py``.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from .errors import Diagnostic, Severity
 from .loader import Loc, Source
-from .model import Item, YearFile
 
 RULES_FILE = Path(__file__).resolve().parent / "rules" / "stale.yaml"
 
@@ -278,93 +277,4 @@ def copied_diagnostics(data: Any, source: Source, previous: Any) -> list[Diagnos
                 f"这一段与上一年度文件（{previous.path}）中的段落{how}：是不是照抄了去年的文字？",
             )
         )
-    return found
-
-
-def _items(doc: YearFile) -> Iterator[tuple[Loc, Item]]:
-    def walk(items: list[Item], loc: Loc) -> Iterator[tuple[Loc, Item]]:
-        for index, item in enumerate(items):
-            yield (*loc, index), item
-            yield from walk(item.items, (*loc, index, "items"))
-
-    for s, section in enumerate(doc.sections):
-        yield from walk(section.items, ("sections", s, "items"))
-
-
-def _squash(text: str) -> str:
-    return re.sub(r"\s+", "", text)
-
-
-def document_diagnostics(doc: YearFile, source: Source) -> list[Diagnostic]:
-    """Checks across the validated document: figures vs prose, dates, duplicates."""
-    found: list[Diagnostic] = []
-    seen_activities: dict[tuple[str, str], Loc] = {}
-    for loc, item in _items(doc):
-        # figures must be written in the prose exactly as they are recorded
-        if item.text:
-            prose = _squash(item.text)
-            for kind in ("counts", "targets"):
-                for f, figure in enumerate(getattr(item, kind)):
-                    if _squash(str(figure.value)) not in prose:
-                        found.append(
-                            source.at(
-                                (*loc, kind, f, "value"),
-                                "error",
-                                "figure-prose",
-                                f"“{figure.label}”记为“{figure.value}”，但本条正文里没有这样写："
-                                "正文和数字必须一致，请改正其中一处",
-                            )
-                        )
-        for a, activity in enumerate(item.activities):
-            a_loc = (*loc, "activities", a)
-            if activity.date is not None and (
-                activity.date.end.year < doc.year or activity.date.start.year > doc.year
-            ):
-                found.append(
-                    source.at(
-                        (*a_loc, "date"),
-                        "warning",
-                        "date-outside-year",
-                        f"活动日期 {activity.date.iso()} 不在报告年度 {doc.year} 年内：是不是抄了往年的日期？",
-                    )
-                )
-            key = (activity.name, activity.date.iso() if activity.date else "")
-            if key in seen_activities:
-                first = source.where(seen_activities[key])
-                found.append(
-                    source.at(
-                        a_loc,
-                        "warning",
-                        "duplicate-activity",
-                        f"活动“{activity.name}”重复：{first}已经写过",
-                    )
-                )
-            else:
-                seen_activities[key] = a_loc
-    found.extend(_duplicate_honours(doc, source))
-    return found
-
-
-def _duplicate_honours(doc: YearFile, source: Source) -> list[Diagnostic]:
-    places: list[tuple[Loc, Any]] = [(("honours", i), h) for i, h in enumerate(doc.honours)]
-    for s, section in enumerate(doc.sections):
-        places += [(("sections", s, "honours", i), h) for i, h in enumerate(section.honours)]
-    for loc, item in _items(doc):
-        places += [((*loc, "honours", i), h) for i, h in enumerate(item.honours)]
-    seen: dict[tuple[str, tuple[str, ...]], Loc] = {}
-    found = []
-    for loc, honour in places:
-        key = (honour.name, tuple(honour.recipients))
-        if key in seen:
-            first = source.where(seen[key])
-            found.append(
-                source.at(
-                    loc,
-                    "warning",
-                    "duplicate-honour",
-                    f"荣誉“{honour.name}”重复：{first}已经写过",
-                )
-            )
-        else:
-            seen[key] = loc
     return found

@@ -216,11 +216,15 @@ class Item(Base):
     )
 
 
-def walk_items(items: list[Item]) -> Iterator[Item]:
-    """Items and their sub-items, depth first, in document order."""
-    for item in items:
-        yield item
-        yield from walk_items(item.items)
+# where a value sits in the year file, e.g. ("sections", 0, "items", 2)
+FieldPath = tuple[str | int, ...]
+
+
+def _walk(items: list[Item], path: FieldPath, depth: int) -> Iterator[tuple[FieldPath, Item, int]]:
+    for index, item in enumerate(items):
+        item_path = (*path, index)
+        yield item_path, item, depth
+        yield from _walk(item.items, (*item_path, "items"), depth + 1)
 
 
 class Section(Base):
@@ -328,14 +332,14 @@ class YearFile(Base):
         description="true 时在正文后附“主要工作指标”表（各条目的数字）和“主要目标”表（各条目的目标）。",
     )
 
+    def items(self) -> Iterator[tuple[FieldPath, Item, int]]:
+        """Every item with its path and depth (1 = （一）), depth first, in document order."""
+        for index, section in enumerate(self.sections):
+            yield from _walk(section.items, ("sections", index, "items"), 1)
+
     def figures(self, kind: Literal["counts", "targets"]) -> list[Figure]:
         """Every count or target of the document, in document order."""
-        return [
-            figure
-            for section in self.sections
-            for item in walk_items(section.items)
-            for figure in getattr(item, kind)
-        ]
+        return [figure for _, item, _ in self.items() for figure in getattr(item, kind)]
 
     @classmethod
     def json_schema(cls) -> dict[str, Any]:
