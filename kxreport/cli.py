@@ -11,7 +11,7 @@ import typer
 from typer.core import TyperCommand, TyperGroup
 
 from . import __version__, i18n
-from .errors import DataError, Diagnostic, KxreportError, UsageError
+from .errors import DataError, KxreportError, UsageError
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -100,18 +100,6 @@ def _stderr() -> Console:
     from .report import stderr
 
     return stderr()
-
-
-def _print_diagnostics(diagnostics: list[Diagnostic]) -> None:
-    from .report import Reporter
-
-    Reporter().diagnostics(diagnostics)
-
-
-def _summary(diagnostics: list[Diagnostic]) -> str:
-    from .report import summary
-
-    return summary(diagnostics)
 
 
 def _reporter(style: str) -> Any:

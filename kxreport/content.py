@@ -156,10 +156,11 @@ def stale_wording(text: str, year: int, rules: tuple[StaleRule, ...]) -> Iterato
         for match in rule.regex.finditer(text):
             now = (rule.instead or "").replace("“", "‘").replace("”", "’")
             instead = f"，现行提法是“{now}”" if now else ""
+            years = f"{rule.since}—{rule.until} 年" if rule.since else f"{rule.until} 年及以前"
             yield Finding(
                 "stale-wording",
                 "warning",
-                f"“{match[0]}”是 {rule.until} 年及以前的提法，{year} 年的文件不宜再用{instead}",
+                f"“{match[0]}”是 {years}的提法，{year} 年的文件不宜再用{instead}",
                 match[0],
             )
 

@@ -90,10 +90,6 @@ Block = Title | Recipients | Heading | Paragraph | Table | Signature
 class Document:
     blocks: list[Block] = field(default_factory=list)
 
-    @property
-    def title(self) -> str:
-        return next((b.text for b in self.blocks if isinstance(b, Title)), "")
-
 
 def parse(markdown: str) -> Document:
     """Parse rendered Markdown into blocks."""

@@ -10,6 +10,7 @@ import datetime as dt
 import io
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -44,10 +45,13 @@ class SourceFile:
     text: str
     positions: dict[Loc, Pos] = field(default_factory=dict)
 
+    @cached_property
+    def lines(self) -> list[str]:
+        return self.text.split("\n")
+
     def line_text(self, line: int) -> str | None:
-        lines = self.text.split("\n")
-        if 0 <= line < len(lines) and len(lines[line]) <= MAX_SHOWN_LINE:
-            return lines[line].rstrip("\r")
+        if 0 <= line < len(self.lines) and len(self.lines[line]) <= MAX_SHOWN_LINE:
+            return self.lines[line].rstrip("\r")
         return None
 
     def pos_of(self, loc: Loc) -> Pos:

@@ -97,6 +97,13 @@ def test_stale_wording_fires(text, year, phrases):
     assert {f.severity for f in stale_wording(text, year, builtin_rules())} == {"warning"}
 
 
+def test_stale_message_names_the_years_the_wording_was_current():
+    (finding,) = stale_wording("以党的十九大精神为指导", 2023, builtin_rules())
+    assert finding.message == (
+        "“党的十九大精神”是 2017—2022 年的提法，2023 年的文件不宜再用，现行提法是“党的二十大精神”"
+    )
+
+
 @pytest.mark.parametrize(
     ("text", "year"),
     [

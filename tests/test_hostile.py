@@ -92,11 +92,16 @@ def test_bom_and_crlf_are_accepted(tmp_path):
     assert diagnose(path) == []
 
 
-@pytest.mark.parametrize("char", ["\x07", "\x1b", "\x00"])
+@pytest.mark.parametrize("char", ["\x07", "\x1b"])
 def test_control_characters_in_text(tmp_path, char):
-    found = diagnose(write(tmp_path, MINIMAL + f"closing: 全年工作{char}完成\n"))
-    assert found and found[0][:2] == [8, 14] if char != "\x00" else found
-    assert "控制字符" in found[0][3] or "空字节" in found[0][3]
+    (found,) = diagnose(write(tmp_path, MINIMAL + f"closing: 全年工作{char}完成\n"))
+    assert found[:3] == [8, 14, "error"]
+    assert f"控制字符 U+{ord(char):04X}" in found[3]
+
+
+def test_nul_byte_means_not_text(tmp_path):
+    (found,) = diagnose(write(tmp_path, MINIMAL + "closing: 全年工作\x00完成\n"))
+    assert found[2] == "error" and "空字节" in found[3]
 
 
 def test_very_long_lines(tmp_path):
