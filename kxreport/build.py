@@ -165,14 +165,14 @@ def build_one(
 def _warm(formats: tuple[str, ...], templates: Path | None) -> None:
     """Fill the per-process caches once, before the workers are forked from this process:
     the templates are compiled, the rules and the DOCX skeleton loaded only once."""
-    from .content import _converter, builtin_rules
+    from .content import builtin_rules, to_simplified
     from .render import environment
 
     env = environment(templates)
     for name in ("summary.md.j2", "plan.md.j2"):
         env.get_template(name)
     builtin_rules()
-    _converter()
+    to_simplified("")  # loads OpenCC's dictionaries
     if "docx" in formats or "pdf" in formats:
         docx._skeleton()
 

@@ -183,19 +183,20 @@ def traditional(text: str) -> Iterator[Finding]:
     simplified = to_simplified(text)
     if simplified == text:
         return
-    chars = (
-        [a for a, b in zip(text, simplified, strict=False) if a != b]
+    # compare in place when OpenCC kept the length (it converts by phrase), else by character
+    pairs = (
+        zip(text, simplified, strict=True)
         if len(text) == len(simplified)
-        else [ch for ch in text if to_simplified(ch) != ch]
+        else ((ch, to_simplified(ch)) for ch in text)
     )
-    shown = "".join(dict.fromkeys(chars))[:10]
-    first = next((ch for ch in text if ch in shown), shown[:1])
-    yield Finding(
-        "traditional",
-        "warning",
-        f"含有繁体字“{shown}”：简体文件请用 kxreport fmt --simplified 转换",
-        first,
-    )
+    chars = list(dict.fromkeys(a for a, b in pairs if a != b))
+    if chars:
+        yield Finding(
+            "traditional",
+            "warning",
+            f"含有繁体字“{''.join(chars[:10])}”：简体文件请用 kxreport fmt --simplified 转换",
+            chars[0],
+        )
 
 
 # --- the whole file ----------------------------------------------------------------------
