@@ -422,12 +422,11 @@ def schema(
         typer.Option("-o", "--output", help="写入这个文件（默认输出到屏幕）", metavar="文件"),
     ] = None,
 ) -> None:
-    import json
 
     from .model import YearFile
     from .writers import atomic_write
 
-    text = json.dumps(YearFile.json_schema(), ensure_ascii=False, indent=2) + "\n"
+    text = YearFile.json_schema_text()
     if output is None:
         typer.echo(text, nl=False)
         return

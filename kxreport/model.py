@@ -352,6 +352,13 @@ class YearFile(Base):
             **{k: v for k, v in schema.items() if k not in ("title", "description")},
         }
 
+    @classmethod
+    def json_schema_text(cls) -> str:
+        """The JSON Schema as the file ``kxreport schema`` writes (and ``init`` beside a file)."""
+        import json
+
+        return json.dumps(cls.json_schema(), ensure_ascii=False, indent=2) + "\n"
+
     @property
     def next_year(self) -> int:
         return self.year + 1

@@ -245,7 +245,7 @@ def write_new(path: Path, text: str, *, force: bool = False) -> list[Path]:
     if not schema.exists():
         atomic_write(
             schema,
-            (json.dumps(YearFile.json_schema(), ensure_ascii=False, indent=2) + "\n").encode(),
+            YearFile.json_schema_text().encode("utf-8"),
         )
         written.append(schema)
     return written
