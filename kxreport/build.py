@@ -131,22 +131,28 @@ def same_content(fmt: str, new: bytes, old: bytes) -> bool:
         return False
 
 
-def build_one(
-    source: Path,
-    out_dir: Path | None = None,
-    formats: tuple[str, ...] = DEFAULT_FORMATS,
-    templates: Path | None = None,
-    rules: tuple[Any, ...] = (),
-    *,
-    strict: bool = False,
-    check: bool = False,
-) -> Outcome:
-    """Build (or with ``check`` compare) one year file; never raises for a problem of its own."""
+@dataclass(frozen=True)
+class Options:
+    """How to build: where, which formats, whose templates and rules, how strictly."""
+
+    out_dir: Path | None = None
+    formats: tuple[str, ...] = DEFAULT_FORMATS
+    templates: Path | None = None
+    rules: tuple[Any, ...] = ()
+    strict: bool = False
+    check: bool = False  # compare with the files on disk instead of writing
+
+
+def build_one(source: Path, options: Options = Options()) -> Outcome:
+    """Build (or compare) one year file; never raises for a problem of its own."""
+    o = options
     outcome = Outcome(source)
     try:
-        outcome.diagnostics, produced = produce(source, formats, templates, rules, strict=strict)
-        for fmt, path in zip(formats, output_paths(source, out_dir, formats), strict=True):
-            if check:
+        outcome.diagnostics, produced = produce(
+            source, o.formats, o.templates, o.rules, strict=o.strict
+        )
+        for fmt, path in zip(o.formats, output_paths(source, o.out_dir, o.formats), strict=True):
+            if o.check:
                 if not path.is_file():
                     outcome.stale.append(f"{path}（缺少）")
                 elif not same_content(fmt, produced[fmt], path.read_bytes()):
@@ -162,54 +168,45 @@ def build_one(
     return outcome
 
 
-def _warm(formats: tuple[str, ...], templates: Path | None) -> None:
+def _warm(options: Options) -> None:
     """Fill the per-process caches once, before the workers are forked from this process:
     the templates are compiled, the rules and the DOCX skeleton loaded only once."""
     from .content import builtin_rules, to_simplified
     from .render import environment
 
-    env = environment(templates)
+    env = environment(options.templates)
     for name in ("summary.md.j2", "plan.md.j2"):
         env.get_template(name)
     builtin_rules()
     to_simplified("")  # loads OpenCC's dictionaries
-    if "docx" in formats or "pdf" in formats:
+    if "docx" in options.formats or "pdf" in options.formats:
         docx._skeleton()
-
-
-def _one(args: tuple[Any, ...]) -> Outcome:
-    source, out_dir, formats, templates, rules, strict, check = args
-    return build_one(source, out_dir, formats, templates, rules, strict=strict, check=check)
 
 
 def build_many(
     sources: list[Path],
-    out_dir: Path | None = None,
-    formats: tuple[str, ...] = DEFAULT_FORMATS,
-    templates: Path | None = None,
-    rules: tuple[Any, ...] = (),
+    options: Options = Options(),
     *,
-    strict: bool = False,
-    check: bool = False,
     jobs: int | None = None,
     done: Callable[[Outcome], None] | None = None,
 ) -> list[Outcome]:
     """Build every source, ``jobs`` processes at once (default: all cores), in input order."""
-    check_formats(formats, checking=check)
+    check_formats(options.formats, checking=options.check)
     jobs = max(1, jobs or os.cpu_count() or 1)
-    tasks = [(s, out_dir, formats, templates, rules, strict, check) for s in sources]
     outcomes: list[Outcome] = []
-    if jobs == 1 or len(tasks) == 1:
-        for task in tasks:
-            outcomes.append(_one(task))
+    if jobs == 1 or len(sources) == 1:
+        for source in sources:
+            outcomes.append(build_one(source, options))
             if done:
                 done(outcomes[-1])
         return outcomes
     from concurrent.futures import ProcessPoolExecutor
+    from functools import partial
 
-    _warm(formats, templates)
-    with ProcessPoolExecutor(max_workers=min(jobs, len(tasks))) as pool:
-        for outcome in pool.map(_one, tasks, chunksize=max(1, len(tasks) // (jobs * 8))):
+    _warm(options)
+    with ProcessPoolExecutor(max_workers=min(jobs, len(sources))) as pool:
+        chunk = max(1, len(sources) // (jobs * 8))
+        for outcome in pool.map(partial(build_one, options=options), sources, chunksize=chunk):
             outcomes.append(outcome)
             if done:
                 done(outcome)

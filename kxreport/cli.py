@@ -219,6 +219,7 @@ def build(
 ) -> None:
     from .build import (
         DEFAULT_FORMATS,
+        Options,
         Outcome,
         build_many,
         build_one,
@@ -228,7 +229,7 @@ def build(
 
     chosen = tuple(dict.fromkeys(formats)) if formats else DEFAULT_FORMATS
     reporter = _reporter(diagnostics)
-    extra = _load_rules(rules)
+    options = Options(out_dir, chosen, templates, _load_rules(rules), strict, check)
     console = _stderr()
     try:
         sources = expand_sources(files)
@@ -260,22 +261,18 @@ def build(
         console.print("正在监视改动，按 Ctrl-C 结束。", markup=False)
         watch_loop(
             sources,
-            lambda source: build_one(source, out_dir, chosen, templates, extra, strict=strict),
+            lambda source: build_one(source, options),
             show,
             templates,
         )
         return
     try:
         if console.is_terminal and len(sources) > 1 and diagnostics == "text":
-            outcomes = _with_progress(sources, show, lambda done: build_many(
-                sources, out_dir, chosen, templates, extra,
-                strict=strict, check=check, jobs=jobs, done=done,
-            ))  # fmt: skip
+            outcomes = _with_progress(
+                sources, show, lambda done: build_many(sources, options, jobs=jobs, done=done)
+            )
         else:
-            outcomes = build_many(
-                sources, out_dir, chosen, templates, extra,
-                strict=strict, check=check, jobs=jobs, done=show,
-            )  # fmt: skip
+            outcomes = build_many(sources, options, jobs=jobs, done=show)
     except KxreportError as exc:
         _fail(exc)
     reporter.finish()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from kxreport.build import build_one
+from kxreport.build import Options, build_one
 from kxreport.watch import folders, inputs, watch
 
 from .conftest import DATA
@@ -38,7 +38,7 @@ def test_watch_rebuilds_on_changes_to_the_file_and_its_fragments(tmp_path):
 
     watch(
         [main],
-        lambda source: build_one(source, out, ("md",)),
+        lambda source: build_one(source, Options(out_dir=out, formats=("md",))),
         shown.append,
         changes=changes,
     )
