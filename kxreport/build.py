@@ -1,14 +1,21 @@
 """Building documents from year files: the library API behind ``kxreport build``.
 
-One file: validate, render once, produce every format's bytes, write each atomically.
-Many files: the same per file, in parallel processes; one bad file never stops the rest.
-``check`` produces the same bytes in memory and compares them with the files on disk.
+One file: validate, render once, produce every format's bytes, replace the outputs
+together. Many files: the same per file, in parallel processes; one bad file never stops
+the rest, not even one that crashes its worker process. ``check`` produces the same bytes
+in memory and compares them with the files on disk.
+
+No output is ever written over an input of the run: the outputs of every file are planned
+before anything is built (two inputs that would write the same output, or an output that
+is itself one of the inputs, stop the run), and each report's own fragments, previous and
+unit files are checked again before its outputs are replaced.
 """
 
 from __future__ import annotations
 
 import io
 import os
+import traceback
 import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -16,9 +23,10 @@ from pathlib import Path
 from typing import Any
 
 from .errors import DataError, Diagnostic, KxreportError, UsageError
-from .loader import load
+from .files import TooLarge, read_regular, replace_together
+from .loader import YAML_SUFFIXES, load
 from .render import Rendered, render
-from .writers import atomic_write, docx, markdown, pdf
+from .writers import docx, markdown, pdf
 
 # format name -> (file suffix, producer of the file's bytes from the rendered document)
 WRITERS: dict[str, tuple[str, Callable[[Rendered], bytes]]] = {
@@ -28,6 +36,9 @@ WRITERS: dict[str, tuple[str, Callable[[Rendered], bytes]]] = {
 }
 FORMATS = tuple(WRITERS)
 DEFAULT_FORMATS = ("md", "docx")  # PDF needs LibreOffice, so only on request
+
+# An old output larger than this is out of date without being read (--check).
+MAX_OLD_OUTPUT = 200 * 1024 * 1024
 
 
 @dataclass
@@ -60,16 +71,23 @@ def check_formats(formats: tuple[str, ...], *, checking: bool = False) -> None:
 
 
 def expand_sources(paths: Iterable[Path]) -> list[Path]:
-    """Year files: files as given; for a folder, every ``*.yaml`` directly inside it."""
+    """Year files: files as given; for a folder, every ``*.yaml`` directly inside it.
+    A path that does not exist, or is neither a file nor a folder, is a usage error."""
     sources: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found = sorted(p for p in path.glob("*.yaml") if p.is_file())
+            found = sorted(
+                p for p in path.iterdir() if p.suffix.lower() in YAML_SUFFIXES and p.is_file()
+            )
             if not found:
                 raise UsageError(f"文件夹 {path} 里没有 .yaml 年度文件")
             sources.extend(found)
-        else:
+        elif path.is_file():
             sources.append(path)
+        elif path.exists() or path.is_symlink():
+            raise UsageError(f"{path} 不是普通文件（是设备、管道或失效的链接）：kxreport 只读取普通文件")
+        else:
+            raise UsageError(f"找不到文件：{path}")
     return list(dict.fromkeys(sources))
 
 
@@ -79,12 +97,42 @@ def output_paths(source: Path, out_dir: Path | None, formats: tuple[str, ...]) -
     return [folder / (source.stem + WRITERS[f][0]) for f in formats]
 
 
+def _key(path: Path) -> Path:
+    """A path as the file system sees it: absolute, symlinks resolved."""
+    return Path(os.path.realpath(path))
+
+
+def plan_outputs(sources: list[Path], options: Options) -> None:
+    """Refuse a run in which two inputs would write the same output, or an output would
+    replace one of the inputs (a year file or a file given with ``--rules``)."""
+    protected = {_key(p): p for p in [*sources, *options.inputs]}
+    claimed: dict[Path, Path] = {}
+    problems: list[str] = []
+    for source in sources:
+        for path in output_paths(source, options.out_dir, options.formats):
+            key = _key(path)
+            if key in protected:
+                problems.append(f"{source} 的输出 {path} 会覆盖输入文件 {protected[key]}")
+            elif key in claimed and claimed[key] != source:
+                problems.append(f"{claimed[key]} 和 {source} 都会写出 {path}")
+            claimed.setdefault(key, source)
+    if problems:
+        shown = "；".join(problems[:5]) + ("……" if len(problems) > 5 else "")
+        raise UsageError(
+            f"{shown}。没有写任何文件：请把输入文件改名，或用 -o 指定别的输出文件夹"
+        )
+
+
 def _check_rendered(rendered: Rendered) -> None:
     """Slots that reach the output came from a template (the data was checked already)."""
     from .content import unfilled_slots
     from .document import Table
     from .errors import TemplateError
+    from .loader import forbidden_char_message
 
+    problem = forbidden_char_message(rendered.markdown, "模板生成的文档")
+    if problem:
+        raise TemplateError(problem)
     for block in rendered.document.blocks:
         texts = (
             [c for row in [block.header, *block.rows] for c in row]
@@ -100,6 +148,25 @@ def _check_rendered(rendered: Rendered) -> None:
                 )
 
 
+@dataclass
+class Produced:
+    """One year file built in memory: its findings, each format's bytes, and every file
+    it was made from."""
+
+    diagnostics: list[Diagnostic]
+    outputs: dict[str, bytes]
+    inputs: list[Path]
+
+
+def _inputs_of(result: Any) -> list[Path]:
+    found = [Path(p) for p in result.files]
+    if result.previous is not None:
+        found.append(Path(result.previous.path))
+    for unit in result.units:
+        found.extend(_inputs_of(unit))
+    return found
+
+
 def produce(
     source: Path,
     formats: tuple[str, ...],
@@ -107,27 +174,44 @@ def produce(
     rules: tuple[Any, ...] = (),
     *,
     strict: bool = False,
-) -> tuple[list[Diagnostic], dict[str, bytes]]:
+    root: Path | None = None,
+) -> Produced:
     """Validate ``source`` and produce each format's bytes in memory (DataError if invalid)."""
-    result = load(source, rules)
+    result = load(source, rules, root=root)
     if not result.ok or result.model is None or (strict and result.diagnostics):
         raise DataError(result.diagnostics)
     previous = result.previous.model if result.previous else None
     units = [u.model for u in result.units if u.model is not None]
     rendered = render(result.model, templates, previous, units)
     _check_rendered(rendered)
-    return result.diagnostics, {fmt: WRITERS[fmt][1](rendered) for fmt in formats}
+    outputs = {fmt: WRITERS[fmt][1](rendered) for fmt in formats}
+    return Produced(result.diagnostics, outputs, _inputs_of(result))
+
+
+_MAX_PARTS = 1000
 
 
 def same_content(fmt: str, new: bytes, old: bytes) -> bool:
-    """Whether two outputs say the same; a .docx is compared part by part, not as a zip."""
+    """Whether two outputs say the same; a .docx is compared part by part, not as a zip.
+
+    The old file may be anything (a zip bomb too): a part is only decompressed when the
+    old package declares the same size for it as the new one has, and zipfile never
+    returns more than the declared size.
+    """
     if fmt != "docx":
         return new == old
     try:
         a, b = zipfile.ZipFile(io.BytesIO(new)), zipfile.ZipFile(io.BytesIO(old))
-        names = sorted(a.namelist())
-        return names == sorted(b.namelist()) and all(a.read(n) == b.read(n) for n in names)
-    except zipfile.BadZipFile:
+        if len(b.infolist()) > _MAX_PARTS:
+            return False
+        ours = {info.filename: info for info in a.infolist()}
+        theirs = {info.filename: info for info in b.infolist()}
+        if sorted(ours) != sorted(theirs):
+            return False
+        if any(ours[n].file_size != theirs[n].file_size for n in ours):
+            return False
+        return all(a.read(n) == b.read(n) for n in ours)
+    except Exception:  # BadZipFile, zlib.error, EOFError ...: a damaged old file is out of date
         return False
 
 
@@ -141,6 +225,21 @@ class Options:
     rules: tuple[Any, ...] = ()
     strict: bool = False
     check: bool = False  # compare with the files on disk instead of writing
+    root: Path | None = None  # the project folder references must stay in
+    inputs: tuple[Path, ...] = ()  # other input files of the run (rule files)
+
+
+def _compare(fmt: str, path: Path, new: bytes) -> str | None:
+    """Why ``path`` is not what would be built now, or None if it is."""
+    if not path.is_file():
+        return f"{path}（缺少）" if not path.exists() else f"{path}（不是普通文件）"
+    try:
+        old = read_regular(path, MAX_OLD_OUTPUT)
+    except TooLarge:
+        return f"{path}（内容已过时）"
+    except UsageError:
+        return f"{path}（无法读取）"
+    return None if same_content(fmt, new, old) else f"{path}（内容已过时）"
 
 
 def build_one(source: Path, options: Options = Options()) -> Outcome:
@@ -148,24 +247,43 @@ def build_one(source: Path, options: Options = Options()) -> Outcome:
     o = options
     outcome = Outcome(source)
     try:
-        outcome.diagnostics, produced = produce(
-            source, o.formats, o.templates, o.rules, strict=o.strict
-        )
-        for fmt, path in zip(o.formats, output_paths(source, o.out_dir, o.formats), strict=True):
-            if o.check:
-                if not path.is_file():
-                    outcome.stale.append(f"{path}（缺少）")
-                elif not same_content(fmt, produced[fmt], path.read_bytes()):
-                    outcome.stale.append(f"{path}（内容已过时）")
-            else:
-                atomic_write(path, produced[fmt])
-                outcome.outputs.append(path)
+        produced = produce(source, o.formats, o.templates, o.rules, strict=o.strict, root=o.root)
+        outcome.diagnostics = produced.diagnostics
+        targets = list(zip(o.formats, output_paths(source, o.out_dir, o.formats), strict=True))
+        if o.check:
+            for fmt, path in targets:
+                stale = _compare(fmt, path, produced.outputs[fmt])
+                if stale:
+                    outcome.stale.append(stale)
+            return outcome
+        inputs = {_key(p): p for p in [*produced.inputs, *o.inputs]}
+        for _, path in targets:
+            if _key(path) in inputs:
+                raise UsageError(f"输出 {path} 会覆盖输入文件 {inputs[_key(path)]}：没有写任何文件")
+        replace_together((path, produced.outputs[fmt]) for fmt, path in targets)
+        outcome.outputs = [path for _, path in targets]
     except DataError as exc:
         outcome.diagnostics = exc.diagnostics
         outcome.data_failed = True
     except KxreportError as exc:
         outcome.error = str(exc)
+    except RecursionError:
+        outcome.error = "内部错误：处理这个文件时递归过深"
+    except MemoryError:
+        outcome.error = "内部错误：处理这个文件时内存不足"
+    except Exception as exc:  # a bug: report it for this file and go on with the others
+        outcome.error = internal_error_text(exc)
     return outcome
+
+
+def internal_error_text(exc: BaseException) -> str:
+    """A Chinese one-liner for an unexpected exception, with where it happened."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    where = f"（{Path(frames[-1].filename).name}:{frames[-1].lineno}）" if frames else ""
+    return (
+        f"内部错误：{type(exc).__name__}: {exc}{where}。这是 kxreport 的缺陷，"
+        "请把这个文件和这条消息报告给开发者"
+    )
 
 
 def _warm(options: Options) -> None:
@@ -176,11 +294,20 @@ def _warm(options: Options) -> None:
 
     env = environment(options.templates)
     for name in ("summary.md.j2", "plan.md.j2"):
-        env.get_template(name)
+        try:
+            env.get_template(name)
+        except Exception:  # a broken user template is reported per file, later
+            break
     builtin_rules()
     to_simplified("")  # loads OpenCC's dictionaries
     if "docx" in options.formats or "pdf" in options.formats:
         docx._skeleton()
+
+
+def _worker_init() -> None:
+    from .files import install_signal_handlers
+
+    install_signal_handlers()
 
 
 def build_many(
@@ -190,8 +317,15 @@ def build_many(
     jobs: int | None = None,
     done: Callable[[Outcome], None] | None = None,
 ) -> list[Outcome]:
-    """Build every source, ``jobs`` processes at once (default: all cores), in input order."""
+    """Build every source, ``jobs`` processes at once (default: all cores), in input order.
+
+    Outputs are planned first (see :func:`plan_outputs`). A worker process that dies (it
+    should not, but a C library can crash) fails the reports it was building with a
+    message; the pool is started again for the rest.
+    """
     check_formats(options.formats, checking=options.check)
+    if not options.check:
+        plan_outputs(sources, options)
     jobs = max(1, jobs or os.cpu_count() or 1)
     outcomes: list[Outcome] = []
     if jobs == 1 or len(sources) == 1:
@@ -200,14 +334,63 @@ def build_many(
             if done:
                 done(outcomes[-1])
         return outcomes
-    from concurrent.futures import ProcessPoolExecutor
-    from functools import partial
-
     _warm(options)
-    with ProcessPoolExecutor(max_workers=min(jobs, len(sources))) as pool:
-        chunk = max(1, len(sources) // (jobs * 8))
-        for outcome in pool.map(partial(build_one, options=options), sources, chunksize=chunk):
-            outcomes.append(outcome)
-            if done:
-                done(outcome)
-    return outcomes
+    results: dict[int, Outcome] = {}
+    pending = list(range(len(sources)))
+    reported = 0
+    while pending:
+        broken, reported = _run_pool(sources, options, jobs, pending, results, done, reported)
+        # Workers take reports in order, so the one that crashed is among the first few
+        # unfinished: build those alone, each in its own process; resume the rest.
+        suspects, pending = broken[: jobs + 1], broken[jobs + 1 :]
+        for index in suspects:
+            lost, reported = _run_pool(sources, options, 1, [index], results, done, reported)
+            if lost:
+                results[index] = Outcome(
+                    sources[index], error="内部错误：生成这个文件的进程意外退出，已跳过这个文件"
+                )
+            reported = _report_in_order(sources, results, done, reported)
+    return [results[i] for i in range(len(sources))]
+
+
+def _report_in_order(
+    sources: list[Path], results: dict[int, Outcome], done: Callable[[Outcome], None] | None, start: int
+) -> int:
+    """Hand finished outcomes to ``done`` in input order; returns how many were handed."""
+    while start < len(sources) and start in results:
+        if done:
+            done(results[start])
+        start += 1
+    return start
+
+
+def _run_pool(
+    sources: list[Path],
+    options: Options,
+    jobs: int,
+    indexes: list[int],
+    results: dict[int, Outcome],
+    done: Callable[[Outcome], None] | None,
+    reported: int,
+) -> tuple[list[int], int]:
+    """Build ``indexes`` in a process pool; returns those lost to a broken pool."""
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    broken: list[int] = []
+    pool = ProcessPoolExecutor(max_workers=min(jobs, len(indexes)), initializer=_worker_init)
+    try:
+        futures = {i: pool.submit(build_one, sources[i], options) for i in indexes}
+        for index, future in futures.items():
+            try:
+                results[index] = future.result()
+            except BrokenProcessPool:
+                broken.append(index)
+            except Exception as exc:  # could not be sent to or from the worker
+                results[index] = Outcome(sources[index], error=internal_error_text(exc))
+            reported = _report_in_order(sources, results, done, reported)
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+    return broken, reported

@@ -421,7 +421,7 @@ def schema(
 ) -> None:
 
     from .model import YearFile
-    from .writers import atomic_write
+    from .files import atomic_write
 
     text = YearFile.json_schema_text()
     if output is None:

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from .errors import Diagnostic, Severity
 from .loader import Loc, Source
+from .text import paragraphs
 
 RULES_FILE = Path(__file__).resolve().parent / "rules" / "stale.yaml"
 
@@ -239,8 +240,6 @@ _PUNCTUATION = re.compile(r"[\s，。；：、！？“”‘’（）《》,.;:
 
 def _paragraphs(data: Any) -> Iterator[tuple[Loc, str, str]]:
     """(location, paragraph, normalised paragraph) of every prose text in the data."""
-    from .render import paragraphs
-
     for loc, text in strings(data):
         if not loc or loc[-1] not in _PROSE_KEYS:
             continue

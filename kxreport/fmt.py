@@ -2,7 +2,8 @@
 
 The file goes through ruamel.yaml's round-trip mode, so comments, key order, quoting and
 block styles stay as they were; only the characters of string values change. The file is
-replaced atomically and only when the result reads back to the same data.
+replaced atomically and only when the result reads back to the same data; a symlink stays
+a symlink (its target is rewritten) and the file keeps its permissions.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from typing import Any
 from .content import to_simplified
 from .errors import DataError, OutputError
 from .loader import read_yaml
-from .writers import atomic_write
+from .files import read_regular, rewrite_in_place
+from .loader import MAX_BYTES
 
 
 @dataclass
@@ -82,9 +84,9 @@ def simplify(path: Path) -> Formatted:
         result = _dump(yaml, data)
         if _plain_data(yaml.load(result)) != _plain_data(data):
             raise OutputError(f"{path}：转换结果读回后与原数据不一致，文件未修改")
-        raw = Path(path).read_bytes()
+        raw = read_regular(path, MAX_BYTES)
         bom = b"\xef\xbb\xbf" if raw.startswith(b"\xef\xbb\xbf") else b""
-        atomic_write(Path(path), bom + result.replace("\n", newline).encode("utf-8"))
+        rewrite_in_place(Path(path), bom + result.replace("\n", newline).encode("utf-8"))
     return Formatted(Path(path), changed)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from .errors import Diagnostic
+from .errors import Diagnostic, KxreportError
 from .loader import Loc, MergedSource, SourceFile, matching_files, read_yaml
 
 
@@ -24,7 +24,7 @@ def _patterns(value: Any) -> list[str]:
 
 
 def merge_includes(
-    path: Path, data: dict[str, Any], main: SourceFile
+    path: Path, data: dict[str, Any], main: SourceFile, root: Path
 ) -> tuple[dict[str, Any], MergedSource, list[Diagnostic], list[Path]]:
     """The year file with its fragments merged in, the positions of everything, the
     problems found, and the fragment files that were read."""
@@ -34,10 +34,14 @@ def merge_includes(
     diagnostics: list[Diagnostic] = []
     # a single pattern (include: parts/*.yaml) is reported at the include: line itself
     patterns = _patterns(data.get("include"))
-    fragments, found = matching_files(path, patterns, source, "include", "片段文件")
+    fragments, found = matching_files(path, patterns, source, "include", "片段文件", root)
     diagnostics.extend(found)
     for fragment in sorted(fragments, key=lambda p: p.name):
-        read = read_yaml(fragment, "片段文件至少要有一个字段")
+        try:
+            read = read_yaml(fragment, "片段文件至少要有一个字段")
+        except KxreportError as exc:  # vanished or unreadable since it was listed
+            diagnostics.append(source.at(("include",), "error", "include-unreadable", str(exc), key=True))
+            continue
         diagnostics.extend(read.diagnostics)
         if not read.readable or read.source is None:
             continue

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from .errors import Diagnostic, Severity, UsageError
+from .errors import Diagnostic, KxreportError, Severity, UsageError
+from .files import TooLarge, is_inside, read_regular
 
 Loc = tuple[str | int, ...]
 
@@ -23,6 +25,11 @@ MAX_NODES = 200_000
 MAX_DEPTH = 200
 MAX_BYTES = 5 * 1024 * 1024  # a year's report is tens of kilobytes
 MAX_SHOWN_LINE = 300  # longer source lines are not echoed under a diagnostic
+MAX_DIAGNOSTICS = 1000  # per file; the rest are counted, not listed
+MAX_MATCHES = 1000  # files one include:/units: pattern may name
+MAX_UNIT_DEPTH = 6  # 省 > 市 > 县 > 街道 ... units of units
+C_PARSER_DEPTH = 1000  # deeper input could overflow the C parser's stack
+YAML_SUFFIXES = (".yaml", ".yml")
 
 
 @dataclass(frozen=True)
@@ -184,20 +191,11 @@ def read_yaml(path: str | Path, empty_hint: str = "至少需要 org、year 和 k
     """Read any YAML input of kxreport; problems become diagnostics, never exceptions."""
     shown = str(path)
     try:
-        size = Path(path).stat().st_size
-        if size > MAX_BYTES:
-            mb = size / 1024 / 1024
-            message = f"文件太大（{mb:.1f} MB）：年度文件不应超过 {MAX_BYTES // 1024 // 1024} MB，请检查是不是选错了文件"
-            return YamlData(
-                shown, None, [Diagnostic(shown, 1, 1, "error", "too-large", message)], None
-            )
-        raw = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise UsageError(f"找不到文件：{shown}") from None
-    except IsADirectoryError:
-        raise UsageError(f"{shown} 是一个文件夹，不是 YAML 文件") from None
-    except OSError as exc:
-        raise UsageError(f"无法读取 {shown}：{exc.strerror}") from None
+        raw = read_regular(path, MAX_BYTES)
+    except TooLarge as exc:
+        mb = exc.size / 1024 / 1024
+        message = f"文件太大（{mb:.1f} MB）：年度文件不应超过 {MAX_BYTES // 1024 // 1024} MB，请检查是不是选错了文件"
+        return YamlData(shown, None, [Diagnostic(shown, 1, 1, "error", "too-large", message)], None)
 
     text, problem = decode(raw, shown)
     if problem is not None:
@@ -218,14 +216,52 @@ def read_yaml(path: str | Path, empty_hint: str = "至少需要 org、year 和 k
     return YamlData(shown, data, [*diagnostics, *walker.diagnostics], source)
 
 
+@dataclass
+class _Run:
+    """One top-level load: the project folder every referenced file must lie in, the
+    extra rules, and the files already loaded (each is read once, so units that share
+    sub-units or reference each other cost linear work)."""
+
+    root: Path  # resolved
+    rules: tuple[Any, ...]
+    loaded: dict[tuple[Path, bool], LoadResult] = field(default_factory=dict)
+
+
+def project_root(path: str | Path, root: str | Path | None = None) -> Path:
+    """The folder a year file's references must stay in: ``root`` or the file's folder."""
+    return Path(os.path.realpath(root if root is not None else Path(path).parent))
+
+
 def load(
-    path: str | Path, rules: tuple[Any, ...] = (), *, follow_previous: bool = True
+    path: str | Path,
+    rules: tuple[Any, ...] = (),
+    *,
+    follow_previous: bool = True,
+    root: str | Path | None = None,
 ) -> LoadResult:
     """Read, parse, validate and check one year file. Never raises for bad content.
 
     ``rules`` are extra stale-wording rules (``content.StaleRule``) besides the built-in ones.
-    The file named by ``previous:`` is loaded too (one level) for comparisons and checks.
+    The file named by ``previous:`` is loaded too (one level) for comparisons and checks,
+    and the files named by ``units:``. Every file a year file names must lie inside the
+    project folder ``root`` (default: the year file's own folder); so must the year file.
+    A missing or unreadable year file raises UsageError.
     """
+    run = _Run(project_root(path, root), rules)
+    if not is_inside(Path(path), run.root):
+        message = (
+            f"{path} 指向项目文件夹 {run.root} 之外：kxreport 不读取项目文件夹之外的文件"
+            "（确实需要时用 --root 指定项目文件夹）"
+        )
+        if not Path(path).exists():
+            raise UsageError(f"找不到文件：{path}")
+        return LoadResult(
+            str(path), None, [Diagnostic(str(path), 1, 1, "error", "outside-project", message)]
+        )
+    return _load(Path(path), run, follow_previous, ())
+
+
+def _load(path: Path, run: _Run, follow_previous: bool, chain: tuple[Path, ...]) -> LoadResult:
     from pydantic import ValidationError
 
     from .checks import check
@@ -233,19 +269,22 @@ def load(
     from .messages import validation_diagnostics
     from .model import YearFile
 
+    real = Path(os.path.realpath(path))
+    cached = run.loaded.get((real, follow_previous))
+    if cached is not None:
+        return cached
+    chain = (*chain, real)
     read = read_yaml(path)
     diagnostics = list(read.diagnostics)
-    files = [Path(path)]
+    files = [path]
     if not read.readable or read.source is None:
-        return LoadResult(
-            read.path, None, sorted(diagnostics, key=_order), read.source, files=files
-        )
+        return _done(run, real, follow_previous, LoadResult(read.path, None, _final(diagnostics, read.path), read.source, files=files))
     source: Source = read.source
     data = read.data
     if isinstance(data, dict) and data.get("include"):
         from .include import merge_includes
 
-        data, source, found, fragments = merge_includes(Path(path), data, read.source)
+        data, source, found, fragments = merge_includes(path, data, read.source, run.root)
         diagnostics.extend(found)
         files.extend(fragments)
     model: YearFile | None = None
@@ -255,43 +294,107 @@ def load(
         diagnostics.extend(validation_diagnostics(exc, source, YearFile))
     year = data.get("year") if isinstance(data, dict) else None
     year = year if isinstance(year, int) and not isinstance(year, bool) else None
-    diagnostics.extend(text_diagnostics(data, source, year, rules))
+    diagnostics.extend(text_diagnostics(data, source, year, run.rules))
     previous: LoadResult | None = None
     units: list[LoadResult] = []
     if model is not None:
         diagnostics.extend(check(model, source))
         if model.units:
-            units, found = _load_units(Path(path), model, source, rules)
+            units, found = _load_units(path, model, source, run, chain)
             diagnostics.extend(found)
         if model.previous and follow_previous:
-            previous, found = _load_previous(Path(path), model, source, rules)
+            previous, found = _load_previous(path, model, source, run, chain)
             diagnostics.extend(found)
             if previous is not None and previous.model is not None:
                 from .content import copied_diagnostics
 
                 diagnostics.extend(copied_diagnostics(data, source, previous))
-    diagnostics = sorted(set(diagnostics), key=_order)
+    diagnostics = _final(diagnostics, read.path)
     if any(d.severity == "error" for d in diagnostics):
         model = None
-    return LoadResult(read.path, model, diagnostics, source, data, previous, files, units)
+    result = LoadResult(read.path, model, diagnostics, source, data, previous, files, units)
+    return _done(run, real, follow_previous, result)
 
 
-def glob_files(base: Path, pattern: str, exclude: Path | None = None) -> list[Path] | None:
-    """Files matching a relative glob pattern under ``base``, sorted; None if the pattern
-    itself is unusable (empty or absolute)."""
-    if not pattern.strip() or Path(pattern).is_absolute():
-        return None
+def _done(run: _Run, real: Path, follow_previous: bool, result: LoadResult) -> LoadResult:
+    run.loaded[(real, follow_previous)] = result
+    return result
+
+
+def _final(diagnostics: list[Diagnostic], path: str) -> list[Diagnostic]:
+    """Sorted without repeats; beyond MAX_DIAGNOSTICS only counted, in one last entry."""
+    ordered = sorted(set(diagnostics), key=_order)
+    if len(ordered) <= MAX_DIAGNOSTICS:
+        return ordered
+    shown, rest = ordered[:MAX_DIAGNOSTICS], ordered[MAX_DIAGNOSTICS:]
+    errors = sum(d.severity == "error" for d in rest)
+    first = rest[0]
+    message = (
+        f"还有 {len(rest)} 个问题没有列出（{errors} 个错误，{len(rest) - errors} 个警告）："
+        "请先修正上面的问题"
+    )
+    severity: Severity = "error" if errors else "warning"
+    return [*shown, Diagnostic(first.path, first.line, first.column, severity, "too-many", message)]
+
+
+_GLOB_CHARS = re.compile(r"[*?\[]")
+
+
+def glob_files(
+    base: Path, pattern: str, root: Path, exclude: Path | None = None
+) -> tuple[list[Path], str | None]:
+    """Files named by a relative path or glob pattern under ``base``, sorted, and the
+    reason the pattern cannot be used, if any.
+
+    Only ``.yaml``/``.yml`` files inside the project folder ``root`` are taken: a pattern
+    may not be absolute, may not climb out with ``..`` and may not reach through a
+    symlink to a file outside; at most MAX_MATCHES files.
+    """
+    text = pattern.strip()
+    parts = [p for p in re.split(r"[/\\]", text) if p not in ("", ".")]
+    if not parts or Path(text).is_absolute() or text.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", text):
+        return [], BAD_PATTERN.format(pattern)
+    literal: list[str] = []
+    for part in parts:
+        if _GLOB_CHARS.search(part):
+            break
+        literal.append(part)
+    wild = parts[len(literal) :]
+    if ".." in wild:
+        return [], f"“{pattern}”不能在通配符后面写 ..：请写相对本文件的路径，例如 parts/*.yaml"
+    if not wild:  # a plain path
+        target = base.joinpath(*literal)
+        if not is_inside(target, root):
+            return [], OUTSIDE.format(pattern, root)
+        if target.suffix.lower() not in YAML_SUFFIXES:
+            return [], f"“{pattern}”不是 YAML 文件：只能引用 .yaml 或 .yml 文件"
+        if target.exists() and not target.is_file():
+            return [], f"“{pattern}”不是普通文件"
+        return ([target] if target.is_file() and target != exclude else []), None
+    start = base.joinpath(*literal)
+    if not is_inside(start, root):
+        return [], OUTSIDE.format(pattern, root)
+    found: list[Path] = []
     try:
-        return sorted(p for p in base.glob(pattern) if p.is_file() and p != exclude)
+        for match in start.glob("/".join(wild)):
+            if match.suffix.lower() not in YAML_SUFFIXES or match == exclude or not match.is_file():
+                continue
+            if not is_inside(match, root):
+                return [], OUTSIDE.format(f"{pattern}”匹配到的“{match.name}", root)
+            found.append(match)
+            if len(found) > MAX_MATCHES:
+                return [], f"“{pattern}”匹配的文件超过 {MAX_MATCHES} 个：请写得更具体一些"
     except (ValueError, NotImplementedError, OSError):
-        return None
+        return [], BAD_PATTERN.format(pattern)
+    return sorted(found), None
 
 
 BAD_PATTERN = "“{0}”不能用作文件路径：请写相对本文件的路径，例如 parts/*.yaml"
+OUTSIDE = "“{0}”指向项目文件夹 {1} 之外：年度文件只能引用项目文件夹里的文件（需要时用 --root 指定项目文件夹）"
 
 
 def matching_files(
-    path: Path, patterns: list[str], source: Source, field_name: str, what: str
+    path: Path, patterns: list[str], source: Source, field_name: str, what: str, root: Path
 ) -> tuple[list[Path], list[Diagnostic]]:
     """The files that the patterns of ``field_name`` (include:, units:) name, in pattern
     order without repeats; a pattern that names nothing is reported at its position."""
@@ -299,11 +402,9 @@ def matching_files(
     found: list[Diagnostic] = []
     for index, pattern in enumerate(patterns):
         loc: Loc = (field_name, index)
-        matches = glob_files(path.parent, pattern, path)
-        if matches is None:
-            found.append(
-                source.at(loc, "error", f"{field_name}-pattern", BAD_PATTERN.format(pattern))
-            )
+        matches, problem = glob_files(path.parent, pattern, root, path)
+        if problem is not None:
+            found.append(source.at(loc, "error", f"{field_name}-pattern", problem))
         elif not matches:
             found.append(
                 source.at(loc, "error", f"{field_name}-none", f"没有找到与“{pattern}”匹配的{what}")
@@ -313,13 +414,38 @@ def matching_files(
     return files, found
 
 
+def _reference(
+    target: Path, run: _Run, chain: tuple[Path, ...]
+) -> tuple[LoadResult | None, str | None]:
+    """A file named by ``previous:`` or ``units:``, loaded, or why it cannot be."""
+    if Path(os.path.realpath(target)) in chain:
+        return None, "cycle"
+    if len(chain) >= MAX_UNIT_DEPTH:
+        return None, f"引用嵌套超过 {MAX_UNIT_DEPTH} 层"
+    try:
+        return _load(target, run, False, chain), None
+    except KxreportError as exc:
+        return None, str(exc)
+
+
 def _load_units(
-    path: Path, model: Any, source: Source, rules: tuple[Any, ...]
+    path: Path, model: Any, source: Source, run: _Run, chain: tuple[Path, ...]
 ) -> tuple[list[LoadResult], list[Diagnostic]]:
     """Sub-units' year files named by ``units:``; their problems are reported at ``units:``."""
-    matches, found = matching_files(path, list(model.units), source, "units", "下属单位文件")
-    results = [load(match, rules, follow_previous=False) for match in matches]
-    for match, unit in zip(matches, results, strict=True):
+    matches, found = matching_files(
+        path, list(model.units), source, "units", "下属单位文件", run.root
+    )
+    results: list[LoadResult] = []
+    for match in matches:
+        unit, problem = _reference(match, run, chain)
+        if problem == "cycle":
+            message = f"下属单位文件 {match} 又直接或间接地把本文件列为下属单位：units 不能形成循环"
+            found.append(source.at(("units",), "error", "units-cycle", message, key=True))
+            continue
+        if unit is None:
+            found.append(source.at(("units",), "error", "units-invalid", f"下属单位文件 {match}：{problem}", key=True))
+            continue
+        results.append(unit)
         if unit.model is None:
             message = f"下属单位文件 {match} 有 {len(unit.errors)} 个错误，请先修正（kxreport validate {match}）"
             found.append(source.at(("units",), "error", "units-invalid", message, key=True))
@@ -330,14 +456,21 @@ def _load_units(
 
 
 def _load_previous(
-    path: Path, model: Any, source: Source, rules: tuple[Any, ...]
+    path: Path, model: Any, source: Source, run: _Run, chain: tuple[Path, ...]
 ) -> tuple[LoadResult | None, list[Diagnostic]]:
     """The previous year's file, and problems with it reported at ``previous:``."""
-    target = path.parent / model.previous
     loc = ("previous",)
-    if not target.is_file():
-        return None, [source.at(loc, "error", "previous-missing", f"找不到上一年度文件：{target}")]
-    previous = load(target, rules, follow_previous=False)
+    matches, problem = glob_files(path.parent, model.previous, run.root)
+    if problem is None and (_GLOB_CHARS.search(model.previous) or not matches):
+        problem = f"找不到上一年度文件：{path.parent / model.previous}"
+    if problem is not None:
+        return None, [source.at(loc, "error", "previous-missing", problem)]
+    target = matches[0]
+    previous, problem = _reference(target, run, chain)
+    if previous is None:
+        if problem == "cycle":
+            problem = f"上一年度文件 {target} 就是本文件（或引用了本文件）"
+        return None, [source.at(loc, "error", "previous-invalid", f"上一年度文件：{problem}")]
     found = []
     if previous.model is None:
         errors = len(previous.errors)
@@ -475,13 +608,16 @@ def _compose(source: SourceFile) -> tuple[Any, list[Diagnostic] | None]:
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
     from ruamel.yaml.reader import ReaderError
 
-    try:  # fast path: the C parser when ruamel.yaml.clib is installed; same resolution
-        return YAML(typ="safe").compose(io.StringIO(source.text)), None
-    except (YAMLError, RecursionError):
-        pass  # parse again with the round-trip parser, whose messages we translate
+    if nesting_bound(source.text) <= C_PARSER_DEPTH:
+        try:  # fast path: the C parser when ruamel.yaml.clib is installed; same resolution
+            return YAML(typ="safe").compose(io.StringIO(source.text)), None
+        except (YAMLError, RecursionError, ValueError):
+            pass  # parse again with the round-trip parser, whose messages we translate
     yaml = YAML(typ="rt")
     try:
         return yaml.compose(io.StringIO(source.text)), None
+    except ValueError:  # chr() of an escape beyond U+10FFFF
+        return None, [_bad_escape(source)]
     except ReaderError as exc:
         before = source.text[: exc.position]
         line = before.count("\n")
@@ -506,9 +642,64 @@ def _compose(source: SourceFile) -> tuple[Any, list[Diagnostic] | None]:
             message += f"（括号在第 {opened.line + 1} 行第 {opened.column + 1} 列打开）"
         return None, [source.diagnostic(line, col, "error", "syntax", message)]
     except RecursionError:
-        return None, [source.diagnostic(0, 0, "error", "too-deep", "嵌套层数过深，无法读取")]
+        line, col = _deepest(source.text)
+        message = f"嵌套层数过深（超过 {MAX_DEPTH} 层），无法读取"
+        return None, [source.diagnostic(line, col, "error", "too-deep", message)]
     except YAMLError as exc:
         return None, [source.diagnostic(0, 0, "error", "syntax", f"YAML 语法错误（{exc}）")]
+
+
+_FLOW_BRACKETS = re.compile(r"[\[\]{}]")
+_BLOCK_PREFIX = re.compile(r"^[ ]*(?:[-?:][ ]+)*", re.MULTILINE)
+
+
+def nesting_bound(text: str) -> int:
+    """An upper bound of the nesting depth of a YAML text, computed without parsing.
+
+    Every level of nesting takes a flow bracket, or an indentation column or a block
+    indicator (``- ``, ``? ``, ``: ``) at the start of a line; brackets inside quotes
+    only make the bound larger. ruamel's C parser overflows its stack somewhere beyond
+    20 000 levels (a segmentation fault, not an exception), so deeper texts go to the
+    pure-Python parser, which stops with a RecursionError.
+    """
+    flow = deepest = 0
+    if text.count("[") + text.count("{") > C_PARSER_DEPTH:
+        for bracket in _FLOW_BRACKETS.finditer(text):
+            flow = flow + 1 if bracket[0] in "[{" else max(0, flow - 1)
+            deepest = max(deepest, flow)
+    else:
+        deepest = text.count("[") + text.count("{")
+    block = max((len(m[0]) for m in _BLOCK_PREFIX.finditer(text)), default=0)
+    return deepest + block
+
+
+def _deepest(text: str) -> tuple[int, int]:
+    """Where nesting first goes beyond MAX_DEPTH (0-based line and column), roughly."""
+    flow = 0
+    for bracket in _FLOW_BRACKETS.finditer(text):
+        flow = flow + 1 if bracket[0] in "[{" else max(0, flow - 1)
+        if flow > MAX_DEPTH:
+            before = text[: bracket.start()]
+            return before.count("\n"), bracket.start() - (before.rfind("\n") + 1)
+    for m in _BLOCK_PREFIX.finditer(text):
+        if len(m[0]) > MAX_DEPTH:
+            return text[: m.start()].count("\n"), MAX_DEPTH
+    return 0, 0
+
+
+_BIG_ESCAPE = re.compile(r"\\U([0-9A-Fa-f]{8})")
+
+
+def _bad_escape(source: SourceFile) -> Diagnostic:
+    """Where a ``\\U`` escape names a code point beyond Unicode's last (U+10FFFF)."""
+    for m in _BIG_ESCAPE.finditer(source.text):
+        if int(m[1], 16) > 0x10FFFF:
+            before = source.text[: m.start()]
+            line = before.count("\n")
+            col = len(before) - (before.rfind("\n") + 1)
+            message = f"转义“{m[0]}”超出了 Unicode 的范围（最大 \\U0010FFFF）：请改正或删除"
+            return source.diagnostic(line, col, "error", "bad-escape", message)
+    return source.diagnostic(0, 0, "error", "bad-escape", "文件中有超出 Unicode 范围的转义字符")
 
 
 def _tab_lines(source: SourceFile) -> dict[int, int]:
@@ -521,9 +712,24 @@ def _tab_lines(source: SourceFile) -> dict[int, int]:
     return found
 
 
-# Characters XML 1.0 (and so a .docx) cannot hold; a quoted YAML string can still
-# smuggle them in as escapes such as "\a" or "\x0b".
-_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# Characters no report may hold: those XML 1.0 (and so a .docx) cannot hold, C1 control
+# characters (terminal control sequences), and lone surrogates (not encodable as UTF-8).
+# A quoted YAML string can smuggle them in as escapes such as "\a", "\x9b" or "\ud800".
+FORBIDDEN_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def forbidden_char_message(text: str, what: str = "文字") -> str | None:
+    """Why ``text`` cannot be used, naming the first forbidden character; None if it can."""
+    bad = FORBIDDEN_CHARS.search(text)
+    if bad is None:
+        return None
+    code = ord(bad[0])
+    where = f"U+{code:04X}（第 {bad.start() + 1} 个字符）"
+    if 0xD800 <= code <= 0xDFFF:
+        return f"{what}中有无效的 Unicode 代理字符 {where}，通常来自写错的 \\u 转义；请改正"
+    if 0x7F <= code <= 0x9F:
+        return f"{what}中有控制字符 {where}；请删除它"
+    return f"{what}中有 Word 文档无法保存的控制字符 {where}；请删除它"
 
 
 class _TooBig(Exception):
@@ -593,14 +799,10 @@ class _Walker:
             return [self.value(item, (*loc, i)) for i, item in enumerate(node.value)]
         value = _scalar(tag, node.value)
         if isinstance(value, str):
-            bad = _XML_INVALID.search(value)
-            if bad:
-                self._error(
-                    node,
-                    "control-char",
-                    f"文字中有 Word 文档无法保存的控制字符 U+{ord(bad[0]):04X}"
-                    f"（第 {bad.start() + 1} 个字符）；请删除它",
-                )
+            problem = forbidden_char_message(value)
+            if problem:
+                self._error(node, "control-char", problem)
+                value = FORBIDDEN_CHARS.sub("\ufffd", value)  # the file is refused anyway
         return value
 
     def _mapping(self, node: Any, loc: Loc) -> dict[str, Any]:
@@ -616,6 +818,10 @@ class _Walker:
                 self._error(key_node, "key-type", "键必须是简单的文字")
                 continue
             key = str(key_node.value)
+            problem = forbidden_char_message(key, "键")
+            if problem:
+                self._error(key_node, "control-char", problem)
+                continue
             if key in first:
                 line = first[key].start_mark.line + 1
                 self._error(

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -20,9 +21,20 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from .values import Count, Period
+from .text import fold_lines
+from .values import Count, Period, check_unit
 
+# Prose: paragraphs separated by blank lines (line breaks within a paragraph are folded).
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
+def _fold(value: Any) -> Any:
+    return fold_lines(value) if isinstance(value, str) else value
+
+
+# One line: a title, a name, a heading. Line breaks written in YAML are folded away, so a
+# value can never start a new paragraph, heading or table row in the document.
+Line = Annotated[str, BeforeValidator(_fold), StringConstraints(strip_whitespace=True, min_length=1)]
 
 
 def _as_list(value: Any) -> Any:
@@ -30,7 +42,7 @@ def _as_list(value: Any) -> Any:
     return [value] if isinstance(value, str) else value
 
 
-Names = Annotated[list[Text], BeforeValidator(_as_list, json_schema_input_type=Text | list[Text])]
+Names = Annotated[list[Line], BeforeValidator(_as_list, json_schema_input_type=Line | list[Line])]
 
 OrgLevel = Literal["省", "市", "县", "区", "街道", "高校", "企业"]
 HonourLevel = Literal["国家级", "省级", "市级", "县级"]
@@ -66,11 +78,11 @@ class Base(BaseModel):
 
 
 class Org(Base):
-    name: Text = Field(
+    name: Line = Field(
         title="单位全称",
         description="单位的正式全称，用于落款，例如“临汾市科学技术协会”。",
     )
-    short_name: Text | None = Field(
+    short_name: Line | None = Field(
         default=None,
         title="单位简称",
         description="文中和默认标题使用的简称，例如“临汾市科协”；不写则用全称。",
@@ -96,12 +108,12 @@ class Overview(Base):
         title="形势",
         description="形势与背景，例如“2022年是党的二十大召开之年”；不写开篇时由此生成开篇。",
     )
-    approach: Text | None = Field(
+    approach: Line | None = Field(
         default=None,
         title="工作思路",
         description="本单位的工作思路，例如“1135”工作思路；不写开篇时由此生成开篇。",
     )
-    standing: Text | None = Field(
+    standing: Line | None = Field(
         default=None,
         title="总体位次",
         description="整体工作的评价或位次，例如“整体工作位列全省科协系统第一方阵”。",
@@ -109,7 +121,7 @@ class Overview(Base):
 
 
 class Honour(Base):
-    name: Text = Field(
+    name: Line = Field(
         title="荣誉名称", description="荣誉或称号，不带引号，例如“全国科普日优秀组织单位”。"
     )
     by: Names = Field(
@@ -125,7 +137,7 @@ class Honour(Base):
         title="获得者",
         description="获得荣誉的下属单位或个人；本单位自己获得时不写。",
     )
-    verb: Text = Field(
+    verb: Line = Field(
         default="授予",
         title="授予方式",
         description="“被……授予/评为/确定为/设立为”中的动词，默认“授予”。",
@@ -140,12 +152,12 @@ class Figure(Base):
             description="跨年份不变的指标标识，用于同比和计划完成情况，例如 forums 或 座谈会。",
         )
     )
-    label: Text = Field(title="指标名称", description="统计的是什么，例如“召开座谈会”。")
+    label: Line = Field(title="指标名称", description="统计的是什么，例如“召开座谈会”。")
     value: Count = Field(
         title="数值",
         description="按公文写法填写：30、“30余”、“213万余”、“4.8万”、“近万”、“上千”、“数十”；可带单位，如“30余次”。",
     )
-    unit: Text | None = Field(
+    unit: Annotated[Line, AfterValidator(check_unit)] | None = Field(
         default=None, title="单位", description="计量单位，例如“次”“名”“人次”“家”。"
     )
 
@@ -163,13 +175,13 @@ class Figure(Base):
 
 
 class Activity(Base):
-    name: Text = Field(title="活动名称", description="活动名称，不带书名号或引号。")
+    name: Line = Field(title="活动名称", description="活动名称，不带书名号或引号。")
     date: Period | None = Field(
         default=None,
         title="日期",
         description="日期、月份或起止：2022-09-17、2022-09、2022-09-17/2022-09-23。",
     )
-    place: Text | None = Field(default=None, title="地点", description="活动地点。")
+    place: Line | None = Field(default=None, title="地点", description="活动地点。")
     participants: Count | None = Field(
         default=None,
         title="参加人数",
@@ -185,7 +197,7 @@ class Activity(Base):
 
 
 class Item(Base):
-    heading: Text | None = Field(
+    heading: Line | None = Field(
         default=None,
         title="小标题",
         description="段首小标题，例如“规范制度，加强与科技工作者的联系”；模板自动编号并补句号。",
@@ -237,7 +249,7 @@ class Section(Base):
             "problems 存在问题、next_year 来年计划、custom 自定义。"
         ),
     )
-    title: Text | None = Field(
+    title: Line | None = Field(
         default=None,
         title="标题",
         description="本部分的标题，例如“坚持党建引领，锻造‘红色科协’新高地”；不写用默认标题。",
@@ -272,7 +284,7 @@ class YearFile(Base):
         title="文种",
         description="summary 工作总结（综述），plan 工作要点（计划）。",
     )
-    title: Text | None = Field(
+    title: Line | None = Field(
         default=None,
         title="标题",
         description="文件标题；不写时为“<简称><年度>年工作总结/工作要点”。",
@@ -282,7 +294,7 @@ class YearFile(Base):
         title="成文日期",
         description="落款日期，例如 2023-01-10；确实不知道时可以不写，落款就只有单位。",
     )
-    issuer: Text | None = Field(
+    issuer: Line | None = Field(
         default=None, title="落款单位", description="落款的发文机关；不写用单位全称。"
     )
     recipients: Names = Field(
@@ -321,7 +333,7 @@ class YearFile(Base):
         title="下属单位",
         description="下属单位（如各县科协）的年度文件（相对路径，可用通配符），例如 counties/*.yaml；相同指标键的数字自动汇总，并附各单位指标表。",
     )
-    previous: Text | None = Field(
+    previous: Line | None = Field(
         default=None,
         title="上一年度文件",
         description="上一年度的年度文件（相对本文件的路径），例如 2022.yaml；用于同比、计划完成情况和重复段落检查。",

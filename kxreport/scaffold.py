@@ -17,7 +17,7 @@ from pydantic import BaseModel
 
 from .errors import UsageError
 from .model import SECTION_KINDS, Figure, Item, Org, Overview, Section, YearFile
-from .writers import atomic_write
+from .files import atomic_write
 
 LEVELS = ("街道", "高校", "企业", "省", "市", "县", "区")
 

@@ -40,14 +40,34 @@ _APPROX_PREFIXES = ("近", "约", "逾", "超过", "超", "将近", "大约")
 _SUFFIXES = ("余", "多", "以上", "左右")
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．，", "0123456789.,")
 
+# What a unit of measure may be made of: 次、人次、万元、平方米、%、km ... at most 12 of them.
+UNIT_CHARS = r"[\u3400-\u9fffA-Za-z%‰°℃²³㎡/]"
+UNIT_RE = re.compile(UNIT_CHARS + "{1,12}")
+
+
+def check_unit(unit: str) -> str:
+    if not UNIT_RE.fullmatch(unit):
+        raise PydanticCustomError(
+            "unit_invalid",
+            "单位“{unit}”只能由汉字、字母或 % 等计量符号组成，最多 12 个字，例如“次”“人次”“万元”",
+            {"unit": unit},
+        )
+    return unit
+
+
 _COUNT_RE = re.compile(
     r"^(?P<prefix>将近|大约|超过|近|约|逾|超|上|数|几)?"
     r"(?P<num>\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千]+)?"
     r"(?P<inner>余|多)?"  # 30余万: "more than 30" of 万
     r"(?P<mag>万亿|万|亿)?"
     r"(?P<suffix>余|多|以上|左右)?"
-    r"(?P<unit>[^\d\s.]*)$"
+    r"(?P<unit>" + UNIT_CHARS + r"{0,12})$"
 )
+
+# Counts outside these bounds are typing mistakes, and would overflow the decimal
+# arithmetic of totals, 同比 and 完成率.
+MAX_COUNT = Decimal(10) ** 15  # 千万亿
+MAX_PLACES = 6
 
 COUNT_HINT = "应写成 30、“30余”、“213万余”、“4.8万”、“近万”、“上千”、“数十”这样的形式"
 
@@ -113,6 +133,7 @@ class Count:
                 raise PydanticCustomError(
                     "count_negative", "数量不能为负数（写的是 {text}）", {"text": str(raw)}
                 )
+            _check_bounds(number, str(raw))
             return cls(official(number), number, "exact")
         if not isinstance(raw, str):
             raise PydanticCustomError("count_type", "应为数量，" + COUNT_HINT)
@@ -139,7 +160,9 @@ class Count:
             if value is None:
                 raise _unreadable(raw)
             base = Decimal(value)
+        _check_bounds(base, raw)
         value = base * _MAGNITUDES.get(mag, 1)
+        _check_bounds(value, raw)
         if value == value.to_integral_value():
             value = value.quantize(Decimal(1))
         if prefix in _VAGUE_PREFIXES or (prefix and num is None):
@@ -188,6 +211,21 @@ def total(counts: list[Count]) -> Count | None:
     if all(c.is_exact for c in counts):
         return Count(official(value), value, "exact", units.pop())
     return Count("约" + official(value), value, "approx", units.pop())
+
+
+def _check_bounds(number: Decimal, raw: str) -> None:
+    if number > MAX_COUNT:
+        raise PydanticCustomError(
+            "count_too_large",
+            "数量“{text}”大得不合常理（上限是千万亿）：请检查是不是多写了数字",
+            {"text": raw},
+        )
+    if -number.as_tuple().exponent > MAX_PLACES:  # type: ignore[operator]
+        raise PydanticCustomError(
+            "count_places",
+            "数量“{text}”的小数位太多（最多 {places} 位）",
+            {"text": raw, "places": MAX_PLACES},
+        )
 
 
 def _unreadable(raw: str) -> PydanticCustomError:

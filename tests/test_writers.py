@@ -5,7 +5,7 @@ import os
 import pytest
 
 from kxreport.errors import OutputError
-from kxreport.writers import atomic_write
+from kxreport.files import atomic_write
 
 
 def test_atomic_write_replaces_the_file_and_leaves_no_temporaries(tmp_path):

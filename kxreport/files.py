@@ -1,0 +1,235 @@
+"""Reading inputs safely and replacing outputs atomically.
+
+Inputs: only regular files are read, never more than a size limit, and without blocking on
+a FIFO or a device. Files that a year file names (``include:``, ``previous:``, ``units:``)
+must lie inside the project folder, after symlinks are resolved.
+
+Outputs: each is written to a temporary file beside it and renamed into place, the outputs
+of one report together (every temporary file is complete before the first rename). A
+temporary file is removed when writing fails or the process is interrupted; one left behind
+by a killed process is removed the next time that output is written.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import re
+import secrets
+import signal
+import stat
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+
+from .errors import KxreportError, OutputError, UsageError
+
+
+class TooLarge(KxreportError):
+    """A file is larger than the limit for its kind; ``size`` is what was found."""
+
+    def __init__(self, path: Path, size: int, limit: int) -> None:
+        super().__init__(f"{path} 太大（{size / 1024 / 1024:.1f} MB，上限 {limit // 1024 // 1024} MB）")
+        self.size = size
+        self.limit = limit
+
+
+def read_regular(path: str | Path, limit: int) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes.
+
+    Devices, FIFOs and sockets are refused before they are opened (reading ``/dev/zero``
+    never ends; opening a FIFO blocks until someone writes to it); the size is checked
+    before reading and enforced while reading, in case the file grows.
+    """
+    shown = str(path)
+    try:
+        info = os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        raise UsageError(f"找不到文件：{shown}") from None
+    except OSError as exc:
+        raise UsageError(f"无法读取 {shown}：{exc.strerror}") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise UsageError(f"{shown} 是一个文件夹，不是文件")
+    if not stat.S_ISREG(info.st_mode):
+        raise UsageError(f"{shown} 不是普通文件（是设备、管道或套接字）：kxreport 只读取普通文件")
+    if info.st_size > limit:
+        raise TooLarge(Path(shown), info.st_size, limit)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        raise UsageError(f"无法读取 {shown}：{exc.strerror}") from None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):  # replaced between stat and open
+            raise UsageError(f"{shown} 不是普通文件：kxreport 只读取普通文件")
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > limit:
+                raise TooLarge(Path(shown), size, limit)
+        return b"".join(chunks)
+    except OSError as exc:
+        raise UsageError(f"无法读取 {shown}：{exc.strerror}") from None
+    finally:
+        os.close(fd)
+
+
+def is_inside(path: Path, root: Path) -> bool:
+    """Whether ``path`` lies inside ``root`` once both are fully resolved (symlinks too)."""
+    try:
+        real = Path(os.path.realpath(path))
+        base = Path(os.path.realpath(root))
+    except (OSError, ValueError):
+        return False
+    return real == base or base in real.parents
+
+
+# --- outputs -------------------------------------------------------------------------
+
+_TEMP_SUFFIX = ".tmp"
+_MAX_NAME_BYTES = 160  # the temporary name adds about 30 bytes; NAME_MAX is 255
+
+
+def _temp_prefix(name: str) -> str:
+    """``.NAME.``; long names are shortened (with a hash) so the temporary name fits."""
+    if len(name.encode("utf-8", "surrogateescape")) > _MAX_NAME_BYTES:
+        digest = hashlib.sha1(name.encode("utf-8", "surrogateescape")).hexdigest()[:12]
+        name = name[:40] + "~" + digest
+    return f".{name}."
+
+
+_TEMP_PID = re.compile(r"\.(\d+)-[0-9a-f]+\.tmp$")
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError, OverflowError):
+        return True  # exists (someone else's) or cannot tell: keep the file
+    return True
+
+
+def remove_stale_temporaries(path: Path) -> list[Path]:
+    """Remove temporary files of ``path`` left by processes that no longer run."""
+    removed = []
+    prefix = _temp_prefix(path.name)
+    try:
+        entries = list(os.scandir(path.parent))
+    except OSError:
+        return removed
+    for entry in entries:
+        if not (entry.name.startswith(prefix) and entry.name.endswith(_TEMP_SUFFIX)):
+            continue
+        found = _TEMP_PID.search(entry.name)
+        if found is None or _alive(int(found[1])):
+            continue
+        with contextlib.suppress(OSError):
+            os.unlink(entry.path)
+            removed.append(Path(entry.path))
+    return removed
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _mode_for(path: Path) -> int:
+    """The mode of the file being replaced, or the usual mode of a new file."""
+    try:
+        return stat.S_IMODE(os.stat(path).st_mode)
+    except OSError:
+        return 0o666 & ~_umask()
+
+
+def _write_temporary(path: Path, data: bytes) -> Path:
+    tmp = path.parent / f"{_temp_prefix(path.name)}{os.getpid()}-{secrets.token_hex(4)}{_TEMP_SUFFIX}"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
+    try:
+        view = memoryview(data)
+        while view:
+            written = os.write(fd, view)
+            view = view[written:]
+        os.fsync(fd)
+    except BaseException:
+        os.close(fd)
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    os.close(fd)
+    return tmp
+
+
+def replace_together(outputs: Iterable[tuple[Path, bytes]]) -> None:
+    """Write every output to a temporary file, then rename them all into place.
+
+    If any temporary file cannot be written (a full disk, a name too long), nothing is
+    replaced: the outputs of a report are never left half old and half new. Each output
+    keeps the mode of the file it replaces (a new one gets the usual mode).
+    """
+    pending: list[tuple[Path, Path]] = []
+    current: Path | None = None
+    try:
+        for path, data in outputs:
+            current = path
+            path.parent.mkdir(parents=True, exist_ok=True)
+            remove_stale_temporaries(path)
+            tmp = _write_temporary(path, data)
+            pending.append((tmp, path))
+            os.chmod(tmp, _mode_for(path))
+        for tmp, path in list(pending):
+            current = path
+            os.replace(tmp, path)
+            pending.remove((tmp, path))
+    except OSError as exc:
+        where = current if current is not None else Path(".")
+        raise OutputError(f"无法写入 {where}：{exc.strerror or exc}") from None
+    finally:
+        for tmp, _ in pending:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Replace ``path`` by ``data`` atomically: readers see the old file or the new one."""
+    replace_together([(path, data)])
+
+
+def rewrite_in_place(path: Path, data: bytes) -> None:
+    """Atomically rewrite a file the user gave as input (``fmt``): a symlink stays a
+    symlink and its target is rewritten; the file's mode is kept."""
+    target = Path(os.path.realpath(path))
+    replace_together([(target, data)])
+
+
+# --- interruption ----------------------------------------------------------------------
+
+
+class Interrupted(SystemExit):
+    """SIGTERM or SIGHUP: unwinds like an exception, so temporary files are removed."""
+
+
+def _raise_interrupted(signum: int, _frame: object) -> None:
+    raise Interrupted(128 + signum)
+
+
+def install_signal_handlers() -> None:
+    """Turn SIGTERM and SIGHUP into an exception (in the main thread of this process)."""
+    if sys.platform == "win32":
+        return
+    with contextlib.suppress(ValueError):  # not the main thread: leave it to the caller
+        for name in ("SIGTERM", "SIGHUP"):
+            signum = getattr(signal, name, None)
+            if signum is not None and signal.getsignal(signum) in (signal.SIG_DFL, None):
+                signal.signal(signum, _raise_interrupted)

@@ -1,0 +1,101 @@
+"""Rules for user text that the model and the templates must agree on: how line breaks in
+a value are folded, how prose splits into paragraphs, and how text is escaped so that
+Markdown shows it literally.
+
+Everything a user writes is text, never markup: escaping here is what keeps a value from
+turning into a heading, a list, a table cell, an HTML tag or an entity.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Line breaks as Python's str.splitlines() knows them, minus the control characters the
+# loader refuses anyway (\v \f \x1c-\x1e \x85).
+_LINE_BREAK = re.compile("\r\n|[\n\r\u2028\u2029]")
+
+
+def _joins_with_space(before: str, after: str) -> bool:
+    """Wrapped Latin words keep a space between them; Chinese text joins directly."""
+    return before[-1:].isascii() and before[-1:].isalnum() and after[:1].isascii() and after[:1].isalnum()
+
+
+def _join(lines: list[str]) -> str:
+    out = ""
+    for line in lines:
+        if out and _joins_with_space(out, line):
+            out += " "
+        out += line
+    return out
+
+
+def fold_lines(text: str) -> str:
+    """A value that must be one line (a title, a name, a heading): its line breaks are
+    folded away, as YAML's folded style would, without spaces between Chinese lines."""
+    if not _LINE_BREAK.search(text):
+        return text
+    return _join([line.strip() for line in _LINE_BREAK.split(text) if line.strip()])
+
+
+def paragraphs(text: str | None) -> list[str]:
+    """Prose split into paragraphs at blank lines; lines within a paragraph are folded."""
+    if not text:
+        return []
+    found: list[str] = []
+    block: list[str] = []
+    for line in _LINE_BREAK.split(text):
+        stripped = line.strip()
+        if stripped:
+            block.append(stripped)
+        elif block:
+            found.append(_join(block))
+            block = []
+    if block:
+        found.append(_join(block))
+    return found
+
+
+# --- Markdown -------------------------------------------------------------------------
+
+# Every ASCII punctuation mark that starts or ends a Markdown construct anywhere in a
+# line: emphasis, code, links and images, raw HTML and autolinks, entities, table cells,
+# strikethrough, ATX headings. CommonMark lets a backslash escape any of them.
+_MD_INLINE = re.compile(r"([\\`*_\[\]<>&|~#!])")
+# Constructs that only count at the start of a line: block quotes, list items, setext
+# underlines, ordered list numbers (at most nine digits), and indentation (code blocks).
+_MD_LINE_START = re.compile(r"^([ \t]*)([-+=>]|\d{1,9}[.)])?", re.MULTILINE)
+
+
+def md_escape(text: str, *, line_start: bool = True) -> str:
+    """Text that Markdown shows exactly as written: ``**县`` stays ``**县``, ``&amp;`` stays
+    ``&amp;``, a line ``# 标题`` stays a line of text. Linear in the length of the text.
+
+    Line breaks of every kind become ``\\n``; leading spaces on a line are written as
+    character references so that they cannot start a code block. ``line_start=False``
+    says the text follows other text on its line (``**…``), so its beginning needs no
+    line-start escapes.
+    """
+    text = _LINE_BREAK.sub("\n", str(text))
+    escaped = _MD_INLINE.sub(r"\\\1", text)
+
+    def line(match: re.Match[str]) -> str:
+        return match[0] if match.start() == 0 and not line_start else _escape_line_start(match)
+
+    return _MD_LINE_START.sub(line, escaped)
+
+
+def _escape_line_start(match: re.Match[str]) -> str:
+    indent, marker = match[1], match[2] or ""
+    lead = "".join("&#32;" if ch == " " else "&#9;" for ch in indent)
+    if not marker:
+        return lead
+    if marker[0].isdigit():
+        return lead + marker[:-1] + "\\" + marker[-1]
+    return lead + "\\" + marker
+
+
+def html_escape(text: str) -> str:
+    """Text inside an HTML block of the Markdown (the signature): entities for ``& < > "``,
+    and no line break, which would end the block."""
+    text = _LINE_BREAK.sub(" ", str(text))
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
