@@ -85,7 +85,9 @@ def expand_sources(paths: Iterable[Path]) -> list[Path]:
         elif path.is_file():
             sources.append(path)
         elif path.exists() or path.is_symlink():
-            raise UsageError(f"{path} 不是普通文件（是设备、管道或失效的链接）：kxreport 只读取普通文件")
+            raise UsageError(
+                f"{path} 不是普通文件（是设备、管道或失效的链接）：kxreport 只读取普通文件"
+            )
         else:
             raise UsageError(f"找不到文件：{path}")
     return list(dict.fromkeys(sources))
@@ -118,9 +120,7 @@ def plan_outputs(sources: list[Path], options: Options) -> None:
             claimed.setdefault(key, source)
     if problems:
         shown = "；".join(problems[:5]) + ("……" if len(problems) > 5 else "")
-        raise UsageError(
-            f"{shown}。没有写任何文件：请把输入文件改名，或用 -o 指定别的输出文件夹"
-        )
+        raise UsageError(f"{shown}。没有写任何文件：请把输入文件改名，或用 -o 指定别的输出文件夹")
 
 
 def _check_rendered(rendered: Rendered) -> None:
@@ -128,7 +128,7 @@ def _check_rendered(rendered: Rendered) -> None:
     from .content import unfilled_slots
     from .document import Table
     from .errors import TemplateError
-    from .loader import forbidden_char_message
+    from .text import forbidden_char_message
 
     problem = forbidden_char_message(rendered.markdown, "模板生成的文档")
     if problem:
@@ -305,9 +305,23 @@ def _warm(options: Options) -> None:
 
 
 def _worker_init() -> None:
+    """Workers leave Ctrl-C to the main process (which stops the pool); SIGTERM unwinds
+    the report being built (removing its temporary files) and ends the worker."""
+    import signal
+
     from .files import install_signal_handlers
 
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     install_signal_handlers()
+
+
+def _worker_build(source: Path, options: Options) -> Outcome:
+    from .files import Interrupted
+
+    try:
+        return build_one(source, options)
+    except Interrupted as exc:  # temporary files are gone by now
+        os._exit(exc.code if isinstance(exc.code, int) else 1)
 
 
 def build_many(
@@ -354,7 +368,10 @@ def build_many(
 
 
 def _report_in_order(
-    sources: list[Path], results: dict[int, Outcome], done: Callable[[Outcome], None] | None, start: int
+    sources: list[Path],
+    results: dict[int, Outcome],
+    done: Callable[[Outcome], None] | None,
+    start: int,
 ) -> int:
     """Hand finished outcomes to ``done`` in input order; returns how many were handed."""
     while start < len(sources) and start in results:
@@ -380,7 +397,7 @@ def _run_pool(
     broken: list[int] = []
     pool = ProcessPoolExecutor(max_workers=min(jobs, len(indexes)), initializer=_worker_init)
     try:
-        futures = {i: pool.submit(build_one, sources[i], options) for i in indexes}
+        futures = {i: pool.submit(_worker_build, sources[i], options) for i in indexes}
         for index, future in futures.items():
             try:
                 results[index] = future.result()

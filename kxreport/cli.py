@@ -75,6 +75,16 @@ RulesOpt = Annotated[
     ),
 ]
 
+RootOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--root",
+        help="项目文件夹：年度文件里的 include、previous、units 只能引用这个文件夹里的文件"
+        "（默认是年度文件所在的文件夹）",
+        metavar="文件夹",
+    ),
+]
+
 DiagnosticsOpt = Annotated[
     str,
     typer.Option(
@@ -102,6 +112,12 @@ def _stderr() -> Console:
     return stderr()
 
 
+def _say(text: object, style: str | None = None) -> None:
+    from .report import say
+
+    say(text, style)
+
+
 def _reporter(style: str) -> Any:
     from .report import STYLES, Reporter
 
@@ -122,6 +138,10 @@ def main(
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help="显示版本号并退出"),
     ] = False,
+    debug: Annotated[
+        bool,
+        typer.Option("--debug", help="内部错误时显示完整的调用栈（向开发者报告缺陷时用）"),
+    ] = False,
 ) -> None:
     """kxreport 命令行。"""
 
@@ -135,6 +155,7 @@ def validate(
     files: FilesArg,
     strict: StrictOpt = False,
     rules: RulesOpt = None,
+    root: RootOpt = None,
     diagnostics: DiagnosticsOpt = "text",
 ) -> None:
     from .loader import load
@@ -144,7 +165,7 @@ def validate(
     failed = 0
     for path in files:
         try:
-            result = load(path, extra)
+            result = load(path, extra, root=root)
         except KxreportError as exc:
             _fail(exc)
         passed = result.ok and not (strict and result.diagnostics)
@@ -215,6 +236,7 @@ def build(
     ] = False,
     strict: StrictOpt = False,
     rules: RulesOpt = None,
+    root: RootOpt = None,
     diagnostics: DiagnosticsOpt = "text",
 ) -> None:
     from .build import (
@@ -229,7 +251,9 @@ def build(
 
     chosen = tuple(dict.fromkeys(formats)) if formats else DEFAULT_FORMATS
     reporter = _reporter(diagnostics)
-    options = Options(out_dir, chosen, templates, _load_rules(rules), strict, check)
+    options = Options(
+        out_dir, chosen, templates, _load_rules(rules), strict, check, root, tuple(rules or ())
+    )
     console = _stderr()
     try:
         sources = expand_sources(files)
@@ -244,12 +268,12 @@ def build(
             outcome.source, outcome.diagnostics, _verdict(outcome, check), not outcome.failed
         )
         if outcome.error and diagnostics != "json":
-            console.print(f"错误：{outcome.error}", markup=False)
+            _say(f"错误：{outcome.error}", "red")
         if diagnostics == "text":
             for path in outcome.outputs:
-                console.print(f"已写入 {path}", markup=False)
+                _say(f"已写入 {path}")
             for stale in outcome.stale:
-                console.print(f"  需要重新生成：{stale}", markup=False)
+                _say(f"  需要重新生成：{stale}")
 
     if watch:
         from .watch import watch as watch_loop
@@ -258,12 +282,13 @@ def build(
             check_formats(chosen)
         except KxreportError as exc:
             _fail(exc)
-        console.print("正在监视改动，按 Ctrl-C 结束。", markup=False)
+        _say("正在监视改动，按 Ctrl-C 结束。")
         watch_loop(
             sources,
             lambda source: build_one(source, options),
             show,
             templates,
+            root=root,
         )
         return
     try:
@@ -279,9 +304,8 @@ def build(
     failed = [o for o in outcomes if o.failed]
     if len(sources) > 1 and diagnostics != "json":
         what = "检查" if check else "生成"
-        console.print(
-            f"共 {len(sources)} 个年度文件：{len(sources) - len(failed)} 个{what}通过，{len(failed)} 个失败",
-            markup=False,
+        _say(
+            f"共 {len(sources)} 个年度文件：{len(sources) - len(failed)} 个{what}通过，{len(failed)} 个失败"
         )
     if failed:
         raise typer.Exit(1)
@@ -324,7 +348,6 @@ def fmt(
 
     if not simplified:
         _fail(UsageError("请指定要做的改写，例如 --simplified"))
-    console = _stderr()
     failed = 0
     for path in files:
         try:
@@ -336,9 +359,9 @@ def fmt(
         except KxreportError as exc:
             _fail(exc)
         if done.changed:
-            console.print(f"{path}：已把 {done.changed} 处文字转换为简体")
+            _say(f"{path}：已把 {done.changed} 处文字转换为简体")
         else:
-            console.print(f"{path}：没有繁体字，未修改")
+            _say(f"{path}：没有繁体字，未修改")
     if failed:
         raise typer.Exit(1)
 
@@ -405,7 +428,7 @@ def init(
     except KxreportError as exc:
         _fail(exc)
     for path in written:
-        _stderr().print(f"已写入 {path}", markup=False)
+        _say(f"已写入 {path}")
 
 
 @_command(
@@ -420,8 +443,8 @@ def schema(
     ] = None,
 ) -> None:
 
-    from .model import YearFile
     from .files import atomic_write
+    from .model import YearFile
 
     text = YearFile.json_schema_text()
     if output is None:
@@ -431,7 +454,7 @@ def schema(
         atomic_write(output, text.encode("utf-8"))
     except KxreportError as exc:
         _fail(exc)
-    _stderr().print(f"已写入 {output}", markup=False)
+    _say(f"已写入 {output}")
 
 
 @_command(
@@ -443,6 +466,7 @@ def stats(
     file: Annotated[
         Path, typer.Argument(help="年度文件（YAML）", metavar="文件", show_default=False)
     ],
+    root: RootOpt = None,
 ) -> None:
     from rich.console import Console
 
@@ -451,16 +475,16 @@ def stats(
     from .report import stats_table
 
     try:
-        result = load(file)
+        result = load(file, root=root)
     except KxreportError as exc:
         _fail(exc)
     if result.model is None:
         _reporter("text").file(file, result.diagnostics, "未通过", False)
         raise typer.Exit(1)
     previous = result.previous.model if result.previous else None
-    console = Console(highlight=False)
+    console = Console(highlight=False, markup=False, emoji=False)
     if not console.is_terminal:
-        console = Console(highlight=False, width=200)
+        console = Console(highlight=False, markup=False, emoji=False, width=200)
     console.print(stats_table(result.model, compare(result.model, previous)))
 
 
@@ -484,31 +508,67 @@ def _load_rules(paths: list[Path] | None) -> tuple[Any, ...]:
 
 
 def run() -> None:
-    """Console-script entry point: run the app, printing usage errors in Chinese (exit 2)."""
+    """Console-script entry point: run the app; usage errors in Chinese (exit 2); any
+    unexpected exception becomes one Chinese “内部错误” message, never a traceback
+    (the traceback only with ``--debug`` or KXREPORT_DEBUG=1)."""
+    from .files import Interrupted, install_signal_handlers
+
     i18n.install()
+    install_signal_handlers()
     usage_error = typer.BadParameter.__mro__[1]  # click's UsageError, as typer ships it
     try:
         code = app(standalone_mode=False, prog_name="kxreport")
     except usage_error as exc:
         ctx = getattr(exc, "ctx", None)
-        stderr = _stderr()
         if type(exc).__name__ == "NoArgsIsHelpError":  # bare `kxreport`: show the help
-            stderr.print(exc.format_message(), markup=False)
+            _say(exc.format_message())
             sys.exit(2)
         if ctx is not None:
-            stderr.print(ctx.get_usage(), markup=False)
+            _say(ctx.get_usage())
         command = ctx.command_path if ctx is not None else "kxreport"
-        stderr.print(f"运行“{command} -h”查看帮助。", markup=False)
-        stderr.print(f"错误：{i18n.translate_error(exc.format_message())}", markup=False)
+        _say(f"运行“{command} -h”查看帮助。")
+        _say(f"错误：{i18n.translate_error(exc.format_message())}")
         sys.exit(2)
-    except typer.Abort:
-        _stderr().print("已中止。")
+    except (typer.Abort, KeyboardInterrupt):
+        _say("已中断。")
+        sys.exit(130)
+    except Interrupted:
+        raise
+    except BrokenPipeError:  # the reader went away (kxreport schema | head)
+        _quiet_stdout()
+        sys.exit(1)
+    except Exception as exc:
+        _internal_error(exc)
         sys.exit(1)
     sys.exit(code if isinstance(code, int) else 0)
 
 
-def _fail(exc: KxreportError) -> None:
-    from rich.markup import escape
+def _quiet_stdout() -> None:
+    import os
 
-    _stderr().print(f"[red]错误：{escape(str(exc))}[/red]")
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+def _internal_error(exc: BaseException) -> None:
+    import os
+    import shlex
+    import traceback
+
+    from .build import internal_error_text
+
+    debug = "--debug" in sys.argv[1:] or os.environ.get("KXREPORT_DEBUG") not in (None, "", "0")
+    if debug:
+        traceback.print_exception(exc)
+    command = shlex.join(["kxreport", *sys.argv[1:]])
+    _say(f"{internal_error_text(exc)}。命令：{command}", "red")
+    if not debug:
+        _say("加上 --debug（kxreport --debug …）可以看到完整的调用栈。")
+
+
+def _fail(exc: KxreportError) -> None:
+    _say(f"错误：{exc}", "red")
     raise typer.Exit(exc.exit_code)

@@ -9,13 +9,14 @@ across the validated document (figures vs prose, dates, duplicates) are in ``che
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 from .errors import Diagnostic, Severity
 from .loader import Loc, Source
@@ -91,6 +92,21 @@ def unfilled_slots(text: str) -> Iterator[Finding]:
 # --- stale wording -------------------------------------------------------------------
 
 
+# A user's rule runs with a time limit (``regex`` supports one; ``re`` does not): a pattern
+# with catastrophic backtracking is stopped, reported at its place in the rules file and
+# left out for the rest of the run, instead of hanging ``validate``.
+RULE_SECONDS = 2.0  # what one rule may spend over a whole run, in seconds
+MAX_PATTERN = 1000  # characters
+MAX_FINDINGS = 20  # per rule and text
+
+
+@lru_cache(maxsize=1024)
+def _compiled(pattern: str) -> Any:
+    import regex
+
+    return regex.compile(pattern)
+
+
 class StaleRule(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -103,21 +119,31 @@ class StaleRule(BaseModel):
         title="截止年份", description="提法作为现行提法的最后一年；之后的报告使用它会提示。"
     )
     instead: str | None = Field(default=None, title="现行提法", description="应改用的现行提法。")
+    _origin: tuple[str, int, int] | None = PrivateAttr(default=None)  # file, line, column
 
     @model_validator(mode="after")
     def _one_of(self) -> StaleRule:
+        import regex
+
         if bool(self.phrase) == bool(self.pattern):
             raise ValueError("phrase 和 pattern 必须且只能写一个")
+        if len(self.phrase or self.pattern or "") > MAX_PATTERN:
+            raise ValueError(f"提法或正则表达式太长（最多 {MAX_PATTERN} 个字）")
         if self.pattern:
             try:
-                re.compile(self.pattern)
-            except re.error as exc:
+                compiled = _compiled(self.pattern)
+                empty = compiled.fullmatch("", timeout=0.1) is not None
+            except (regex.error, TimeoutError) as exc:
                 raise ValueError(f"正则表达式有误：{exc}") from None
+            if empty:
+                raise ValueError("正则表达式不能匹配空文字（它会在每个位置都匹配）")
         return self
 
     @property
-    def regex(self) -> re.Pattern[str]:
-        return re.compile(self.pattern or re.escape(self.phrase or ""))
+    def regex(self) -> Any:
+        import regex
+
+        return _compiled(self.pattern or regex.escape(self.phrase or ""))
 
 
 class RulesFile(BaseModel):
@@ -137,9 +163,13 @@ def load_rules(path: Path) -> tuple[list[StaleRule], list[Diagnostic]]:
     if not read.readable or read.source is None:
         return [], read.diagnostics
     try:
-        return RulesFile.model_validate(read.data).rules, read.diagnostics
+        rules = RulesFile.model_validate(read.data).rules
     except ValidationError as exc:
         return [], [*read.diagnostics, *validation_diagnostics(exc, read.source, RulesFile)]
+    for index, rule in enumerate(rules):
+        pos = read.source.pos_of(("rules", index, "pattern" if rule.pattern else "phrase"))
+        rule._origin = (read.path, pos.line + 1, pos.col + 1)
+    return rules, read.diagnostics
 
 
 @lru_cache(maxsize=1)
@@ -150,11 +180,50 @@ def builtin_rules() -> tuple[StaleRule, ...]:
     return tuple(rules)
 
 
-def stale_wording(text: str, year: int, rules: tuple[StaleRule, ...]) -> Iterator[Finding]:
+_rule_seconds: dict[int, float] = {}  # id(rule) -> time spent in this process
+
+
+def _too_slow(rule: StaleRule) -> Diagnostic:
+    path, line, col = rule._origin or ("（规则）", 1, 1)
+    return Diagnostic(
+        path,
+        line,
+        col,
+        "error",
+        "rule-timeout",
+        f"这条规则的正则表达式运行超过 {RULE_SECONDS:g} 秒（可能有灾难性回溯），已停用：请改写它",
+    )
+
+
+def stale_wording(
+    text: str,
+    year: int,
+    rules: tuple[StaleRule, ...],
+    problems: dict[int, Diagnostic] | None = None,
+) -> Iterator[Finding]:
+    """Stale wording in ``text``; a rule that runs out of time is left out and reported
+    in ``problems`` (by rule) instead."""
     for rule in rules:
         if year <= rule.until:
             continue
-        for match in rule.regex.finditer(text):
+        spent = _rule_seconds.get(id(rule), 0.0)
+        if spent >= RULE_SECONDS:
+            if problems is not None:
+                problems[id(rule)] = _too_slow(rule)
+            continue
+        started = time.monotonic()
+        try:
+            matches = [m for m in rule.regex.finditer(text, timeout=RULE_SECONDS - spent) if m[0]]
+        except TimeoutError:
+            _rule_seconds[id(rule)] = RULE_SECONDS
+            if problems is not None:
+                problems[id(rule)] = _too_slow(rule)
+            continue
+        finally:
+            _rule_seconds[id(rule)] = max(
+                _rule_seconds.get(id(rule), 0.0), spent + time.monotonic() - started
+            )
+        for match in matches[:MAX_FINDINGS]:
             now = (rule.instead or "").replace("“", "‘").replace("”", "’")
             instead = f"，现行提法是“{now}”" if now else ""
             years = f"{rule.since}—{rule.until} 年" if rule.since else f"{rule.until} 年及以前"
@@ -221,17 +290,18 @@ def text_diagnostics(
     """Scan every string of the file; runs even when the file does not validate."""
     rules = builtin_rules() + extra_rules
     found: list[Diagnostic] = []
+    rule_problems: dict[int, Diagnostic] = {}
     for loc, text in strings(data):
         findings = [*unfilled_slots(text), *traditional(text)]
         if year is not None:
-            findings += stale_wording(text, year, rules)
+            findings += stale_wording(text, year, rules, rule_problems)
         for finding in findings:
             found.append(
                 source.in_value(
                     loc, finding.needle, finding.severity, finding.code, finding.message
                 )
             )
-    return found
+    return found + list(rule_problems.values())
 
 
 _PROSE_KEYS = {"text", "intro", "closing", "situation", "notice"}
@@ -249,26 +319,69 @@ def _paragraphs(data: Any) -> Iterator[tuple[Loc, str, str]]:
                 yield loc, paragraph, norm
 
 
-def copied_diagnostics(data: Any, source: Source, previous: Any) -> list[Diagnostic]:
-    """Paragraphs identical or nearly identical to one in last year's file."""
+MAX_COMPARED = 2000  # paragraphs of each file taken into the copied-paragraph check
+_COMPARED_CHARS = 1500  # characters of a paragraph compared
+_SAMPLE = 64  # the rarest character pairs of a paragraph used to find its candidates
+_COMMON = 200  # a character pair in more paragraphs than this says nothing about a match
+
+
+class _Index:
+    """Last year's paragraphs by the character pairs they contain, so that a paragraph is
+    compared only with the few that share most of its pairs (not with every one)."""
+
+    def __init__(self, paragraphs: list[str]) -> None:
+        self.paragraphs = paragraphs
+        self.postings: dict[str, list[int]] = {}
+        for number, text in enumerate(paragraphs):
+            for pair in _pairs(text):
+                self.postings.setdefault(pair, []).append(number)
+
+    def candidates(self, text: str, limit: int = 3) -> list[str]:
+        """Up to ``limit`` paragraphs sharing at least half of the rarest character pairs
+        of ``text`` that last year's file has at all."""
+        from collections import Counter
+        from itertools import chain
+
+        known = sorted((len(self.postings[p]), p) for p in _pairs(text) if p in self.postings)
+        sample = [p for size, p in known[:_SAMPLE] if size <= _COMMON]
+        if not sample:
+            return []
+        counts = Counter(chain.from_iterable(self.postings[p] for p in sample))
+        enough = (len(sample) + 1) // 2
+        return [self.paragraphs[n] for n, shared in counts.most_common(limit) if shared >= enough]
+
+
+def _pairs(text: str) -> set[str]:
+    text = text[:_COMPARED_CHARS]
+    return {text[i : i + 2] for i in range(len(text) - 1)}
+
+
+def _similar(a: str, b: str) -> bool:
     from difflib import SequenceMatcher
 
-    before = list(_paragraphs(previous.data))
-    exact = {norm: loc for loc, _, norm in before}
+    if not 0.8 <= len(b) / len(a) <= 1.25:
+        return False
+    matcher = SequenceMatcher(None, a[:_COMPARED_CHARS], b[:_COMPARED_CHARS], autojunk=False)
+    return matcher.quick_ratio() >= 0.9 and matcher.ratio() >= 0.9
+
+
+def copied_diagnostics(data: Any, source: Source, previous: Any) -> list[Diagnostic]:
+    """Paragraphs identical or nearly identical to one in last year's file.
+
+    Bounded: each paragraph is compared with at most three of last year's, found through
+    an index of character pairs; at most MAX_COMPARED paragraphs of each file are taken.
+    """
+    before = list(_paragraphs(previous.data))[:MAX_COMPARED]
+    exact = {norm for _, _, norm in before}
+    index = _Index([norm for _, _, norm in before])
     found = []
-    for loc, paragraph, norm in _paragraphs(data):
+    for loc, paragraph, norm in list(_paragraphs(data))[:MAX_COMPARED]:
         if norm in exact:
             how = "相同"
-        else:
-            similar = [
-                (old_loc, old)
-                for old_loc, _, old in before
-                if 0.8 <= len(old) / len(norm) <= 1.25
-                and SequenceMatcher(None, norm, old, autojunk=False).ratio() >= 0.9
-            ]
-            if not similar:
-                continue
+        elif any(_similar(norm, old) for old in index.candidates(norm)):
             how = "几乎相同"
+        else:
+            continue
         found.append(
             source.in_value(
                 loc,

@@ -19,6 +19,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from .errors import TemplateError
+
 RECIPIENTS_MARKER = "<!-- 主送机关 -->"
 _SIGNATURE = re.compile(r'^<p align="right">(?P<issuer>.*?)(?:<br>(?P<date>.*?))?</p>\s*$', re.S)
 _TRAILING_PUNCTUATION = "。！？；：…"
@@ -103,6 +105,11 @@ def parse(markdown: str) -> Document:
         token = tokens[i]
         if token.type == "heading_open":
             level = int(token.tag[1])
+            if level > 5:
+                raise TemplateError(
+                    f"模板输出了 {level} 级 Markdown 标题（{'#' * level}）：文档只有文件标题（#）"
+                    "和四级标题（## 到 #####）"
+                )
             text = _plain(tokens[i + 1].children or [])
             doc.blocks.append(Title(text) if level == 1 else Heading(level - 1, text))
             i += 3

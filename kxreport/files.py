@@ -30,7 +30,9 @@ class TooLarge(KxreportError):
     """A file is larger than the limit for its kind; ``size`` is what was found."""
 
     def __init__(self, path: Path, size: int, limit: int) -> None:
-        super().__init__(f"{path} 太大（{size / 1024 / 1024:.1f} MB，上限 {limit // 1024 // 1024} MB）")
+        super().__init__(
+            f"{path} 太大（{size / 1024 / 1024:.1f} MB，上限 {limit // 1024 // 1024} MB）"
+        )
         self.size = size
         self.limit = limit
 
@@ -154,7 +156,9 @@ def _mode_for(path: Path) -> int:
 
 
 def _write_temporary(path: Path, data: bytes) -> Path:
-    tmp = path.parent / f"{_temp_prefix(path.name)}{os.getpid()}-{secrets.token_hex(4)}{_TEMP_SUFFIX}"
+    tmp = (
+        path.parent / f"{_temp_prefix(path.name)}{os.getpid()}-{secrets.token_hex(4)}{_TEMP_SUFFIX}"
+    )
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
     try:
         view = memoryview(data)

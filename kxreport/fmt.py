@@ -15,9 +15,8 @@ from typing import Any
 
 from .content import to_simplified
 from .errors import DataError, OutputError
-from .loader import read_yaml
 from .files import read_regular, rewrite_in_place
-from .loader import MAX_BYTES
+from .loader import MAX_BYTES, read_yaml
 
 
 @dataclass

@@ -40,7 +40,9 @@ def merge_includes(
         try:
             read = read_yaml(fragment, "片段文件至少要有一个字段")
         except KxreportError as exc:  # vanished or unreadable since it was listed
-            diagnostics.append(source.at(("include",), "error", "include-unreadable", str(exc), key=True))
+            diagnostics.append(
+                source.at(("include",), "error", "include-unreadable", str(exc), key=True)
+            )
             continue
         diagnostics.extend(read.diagnostics)
         if not read.readable or read.source is None:

@@ -17,6 +17,7 @@ from typing import Any
 
 from .errors import Diagnostic, KxreportError, Severity, UsageError
 from .files import TooLarge, is_inside, read_regular
+from .text import FORBIDDEN_CHARS, forbidden_char_message
 
 Loc = tuple[str | int, ...]
 
@@ -278,7 +279,12 @@ def _load(path: Path, run: _Run, follow_previous: bool, chain: tuple[Path, ...])
     diagnostics = list(read.diagnostics)
     files = [path]
     if not read.readable or read.source is None:
-        return _done(run, real, follow_previous, LoadResult(read.path, None, _final(diagnostics, read.path), read.source, files=files))
+        return _done(
+            run,
+            real,
+            follow_previous,
+            LoadResult(read.path, None, _final(diagnostics, read.path), read.source, files=files),
+        )
     source: Source = read.source
     data = read.data
     if isinstance(data, dict) and data.get("include"):
@@ -352,7 +358,12 @@ def glob_files(
     """
     text = pattern.strip()
     parts = [p for p in re.split(r"[/\\]", text) if p not in ("", ".")]
-    if not parts or Path(text).is_absolute() or text.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", text):
+    if (
+        not parts
+        or Path(text).is_absolute()
+        or text.startswith(("/", "\\"))
+        or re.match(r"^[A-Za-z]:", text)
+    ):
         return [], BAD_PATTERN.format(pattern)
     literal: list[str] = []
     for part in parts:
@@ -443,7 +454,15 @@ def _load_units(
             found.append(source.at(("units",), "error", "units-cycle", message, key=True))
             continue
         if unit is None:
-            found.append(source.at(("units",), "error", "units-invalid", f"下属单位文件 {match}：{problem}", key=True))
+            found.append(
+                source.at(
+                    ("units",),
+                    "error",
+                    "units-invalid",
+                    f"下属单位文件 {match}：{problem}",
+                    key=True,
+                )
+            )
             continue
         results.append(unit)
         if unit.model is None:
@@ -710,26 +729,6 @@ def _tab_lines(source: SourceFile) -> dict[int, int]:
         if "\t" in indent:
             found[number] = indent.index("\t")
     return found
-
-
-# Characters no report may hold: those XML 1.0 (and so a .docx) cannot hold, C1 control
-# characters (terminal control sequences), and lone surrogates (not encodable as UTF-8).
-# A quoted YAML string can smuggle them in as escapes such as "\a", "\x9b" or "\ud800".
-FORBIDDEN_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
-
-
-def forbidden_char_message(text: str, what: str = "文字") -> str | None:
-    """Why ``text`` cannot be used, naming the first forbidden character; None if it can."""
-    bad = FORBIDDEN_CHARS.search(text)
-    if bad is None:
-        return None
-    code = ord(bad[0])
-    where = f"U+{code:04X}（第 {bad.start() + 1} 个字符）"
-    if 0xD800 <= code <= 0xDFFF:
-        return f"{what}中有无效的 Unicode 代理字符 {where}，通常来自写错的 \\u 转义；请改正"
-    if 0x7F <= code <= 0x9F:
-        return f"{what}中有控制字符 {where}；请删除它"
-    return f"{what}中有 Word 文档无法保存的控制字符 {where}；请删除它"
 
 
 class _TooBig(Exception):

@@ -34,7 +34,9 @@ def _fold(value: Any) -> Any:
 
 # One line: a title, a name, a heading. Line breaks written in YAML are folded away, so a
 # value can never start a new paragraph, heading or table row in the document.
-Line = Annotated[str, BeforeValidator(_fold), StringConstraints(strip_whitespace=True, min_length=1)]
+Line = Annotated[
+    str, BeforeValidator(_fold), StringConstraints(strip_whitespace=True, min_length=1)
+]
 
 
 def _as_list(value: Any) -> Any:

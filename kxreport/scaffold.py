@@ -16,8 +16,9 @@ from typing import Any
 from pydantic import BaseModel
 
 from .errors import UsageError
-from .model import SECTION_KINDS, Figure, Item, Org, Overview, Section, YearFile
 from .files import atomic_write
+from .model import SECTION_KINDS, Figure, Item, Org, Overview, Section, YearFile
+from .text import forbidden_char_message
 
 LEVELS = ("街道", "高校", "企业", "省", "市", "县", "区")
 
@@ -41,7 +42,9 @@ def _short(name: str) -> str:
 
 
 def _scalar(value: Any) -> str:
-    """A YAML scalar: plain when safe, JSON-quoted otherwise."""
+    """A YAML scalar that reads back as exactly ``value``: plain when YAML would read the
+    plain text back as the same string, double-quoted (JSON syntax) otherwise — so
+    ``null``, ``true``, ``2023``, ``2024-01-10``, ``~``, ``- x`` or ``a: b`` stay text."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -49,15 +52,20 @@ def _scalar(value: Any) -> str:
     if isinstance(value, int):
         return str(value)
     text = str(value)
-    if (
-        not text
-        or text[0] in "!&*[]{}|>'\"%@`#,?:-"
-        or ": " in text
-        or " #" in text
-        or text.strip() != text
-    ):
-        return json.dumps(text, ensure_ascii=False)
-    return text
+    if text and "\n" not in text and _reads_back(text):
+        return text
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _reads_back(text: str) -> bool:
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+
+    try:
+        loaded = YAML(typ="safe", pure=True).load(f"k: {text}\n")
+    except (YAMLError, ValueError):
+        return False
+    return isinstance(loaded, dict) and list(loaded) == ["k"] and loaded["k"] == text
 
 
 class _Writer:
@@ -109,8 +117,13 @@ def scaffold(
     level: str | None = None,
 ) -> str:
     """The text of a new year file."""
-    if previous is None and not org:
+    if previous is None and not (org and org.strip()):
         raise UsageError("请用 --org 写明单位全称，或用 --from 指定上一年度文件")
+    if org is not None:
+        problem = forbidden_char_message(org, "--org 的值")
+        if problem or "\n" in org or "\r" in org:
+            raise UsageError(problem or "--org 只能写一行文字")
+        org = org.strip()
     if previous is not None:
         org_name, short, org_level = previous.org.name, previous.org.short, previous.org.level
         year = year or previous.year + 1

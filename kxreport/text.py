@@ -17,7 +17,12 @@ _LINE_BREAK = re.compile("\r\n|[\n\r\u2028\u2029]")
 
 def _joins_with_space(before: str, after: str) -> bool:
     """Wrapped Latin words keep a space between them; Chinese text joins directly."""
-    return before[-1:].isascii() and before[-1:].isalnum() and after[:1].isascii() and after[:1].isalnum()
+    return (
+        before[-1:].isascii()
+        and before[-1:].isalnum()
+        and after[:1].isascii()
+        and after[:1].isalnum()
+    )
 
 
 def _join(lines: list[str]) -> str:
@@ -98,4 +103,26 @@ def html_escape(text: str) -> str:
     """Text inside an HTML block of the Markdown (the signature): entities for ``& < > "``,
     and no line break, which would end the block."""
     text = _LINE_BREAK.sub(" ", str(text))
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    return (
+        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    )
+
+
+# Characters no report may hold: those XML 1.0 (and so a .docx) cannot hold, C1 control
+# characters (terminal control sequences), and lone surrogates (not encodable as UTF-8).
+# A quoted YAML string can smuggle them in as escapes such as "\a", "\x9b" or "\ud800".
+FORBIDDEN_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def forbidden_char_message(text: str, what: str = "文字") -> str | None:
+    """Why ``text`` cannot be used, naming the first forbidden character; None if it can."""
+    bad = FORBIDDEN_CHARS.search(text)
+    if bad is None:
+        return None
+    code = ord(bad[0])
+    where = f"U+{code:04X}（第 {bad.start() + 1} 个字符）"
+    if 0xD800 <= code <= 0xDFFF:
+        return f"{what}中有无效的 Unicode 代理字符 {where}，通常来自写错的 \\u 转义；请改正"
+    if 0x7F <= code <= 0x9F:
+        return f"{what}中有控制字符 {where}；请删除它"
+    return f"{what}中有 Word 文档无法保存的控制字符 {where}；请删除它"

@@ -11,20 +11,19 @@ from pathlib import Path
 from typing import Any
 
 from .build import Outcome
-from .errors import KxreportError
 from .loader import load
 
 WATCHED_SUFFIXES = (".yaml", ".yml", ".j2")
 
 
-def inputs(sources: list[Path], templates: Path | None) -> set[Path]:
+def inputs(sources: list[Path], templates: Path | None, root: Path | None = None) -> set[Path]:
     """Every file a build of ``sources`` reads (as far as they can be read now)."""
     found: set[Path] = set()
     for source in sources:
         found.add(source.resolve())
         try:
-            result = load(source)
-        except KxreportError:  # missing or unreadable: watch the file itself
+            result = load(source, root=root)
+        except Exception:  # missing, unreadable or worse: watch the file itself
             continue
         found.update(p.resolve() for p in result.files)
         if result.previous is not None:
@@ -62,19 +61,20 @@ def watch(
     show: Callable[[Outcome], None],
     templates: Path | None = None,
     changes: Callable[[list[Path]], Iterable[set[tuple[Any, str]]]] = watch_changes,
+    root: Path | None = None,
 ) -> None:
     """Build once, then again after every relevant change, until the watch ends."""
     for source in sources:
         show(build(source))
     while True:
-        watched = inputs(sources, templates)
+        watched = inputs(sources, templates, root)
         dirs = folders(watched, templates)
         for batch in changes(dirs):
             if not relevant(batch, watched):
                 continue
             for source in sources:
                 show(build(source))
-            if inputs(sources, templates) != watched:
+            if inputs(sources, templates, root) != watched:
                 break  # new fragments or templates: watch the new set
         else:
             return

@@ -9,7 +9,6 @@ from kxreport.model import YearFile
 from kxreport.render import (
     cn_date,
     cn_number,
-    md_escape,
     normalise_markdown,
     ordinal,
     paragraphs,
@@ -17,6 +16,7 @@ from kxreport.render import (
     render_markdown,
     sentence,
 )
+from kxreport.text import md_escape
 from kxreport.values import Count, Period
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..document import Document, Heading, Meta, Paragraph, Recipients, Signature, Table, Title
+from ..text import FORBIDDEN_CHARS
 
 if TYPE_CHECKING:
     from ..render import Rendered
@@ -435,6 +436,9 @@ _CJK_PUNCTUATION = re.compile(r"([“”‘’—…·]+)")
 
 
 def _esc(text: str) -> str:
+    """Text for XML; characters XML cannot hold are left out, so that a document Word
+    would refuse to open can never be written (the loader refuses them in data)."""
+    text = FORBIDDEN_CHARS.sub("", text)
     return (
         text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
     )
@@ -614,7 +618,7 @@ def lead_level(lead: str) -> int | None:
 
 def text_width(text: str) -> float:
     """Width in characters of 3号 text: CJK one each, Latin letters and digits half."""
-    return sum(0.5 if ord(ch) < 0x2E80 and ch not in "—…“”‘’" else 1 for ch in text)
+    return sum(0.5 if _half_width(ch) else 1 for ch in text)
 
 
 def signature_indents(issuer: str, date: str | None) -> tuple[int, int]:
@@ -649,35 +653,70 @@ def title_lines(title: str, per_line: int = CHARS_PER_TITLE_LINE) -> list[str]:
 
     A title that fits stays one line. Otherwise it is cut into the fewest lines that fit,
     each break at the allowed position nearest to an even share of the width; digits and
-    Latin words are never split.
+    Latin words are never split. O(n log n) in the length of the title.
     """
-    width = text_width(title)
+    from bisect import bisect_right
+    from itertools import accumulate
+
+    # at[i]: the width of title[:i]
+    at = [0.0, *accumulate(0.5 if _half_width(ch) else 1.0 for ch in title)]
+    width = at[-1]
     if width <= per_line:
         return [title]
     count = math.ceil(width / per_line)
-    candidates = [
-        i
-        for i in range(1, len(title))
-        if (title[:i].endswith(_BREAK_AFTER) or title[i:].startswith(_BREAK_BEFORE))
-        and not (title[i - 1].isascii() and title[i].isascii() and title[i].isalnum())
+    n = len(title)
+    after = sorted({i + len(w) for w in _BREAK_AFTER for i in _find_all(title, w)})
+    before = sorted({i for w in _BREAK_BEFORE for i in _find_all(title, w)})
+    splits_word = [
+        0 < i < n and title[i - 1].isascii() and title[i].isascii() and title[i].isalnum()
+        for i in range(n + 1)
     ]
+    words = sorted(i for i in {*after, *before} if 0 < i < n and not splits_word[i])
+    soft = [i for i in range(1, n) if not (title[i - 1].isascii() and title[i].isascii())]
+    anywhere = list(range(1, n))
     lines: list[str] = []
     start = 0
-    for n in range(1, count):
-        target = width * n / count
-        usable = [c for c in candidates if c > start and text_width(title[start:c]) <= per_line]
-        if not usable:
-            usable = [
-                c for c in range(start + 1, len(title)) if text_width(title[start:c]) <= per_line
-            ]
-            usable = [
-                c for c in usable if not (title[c - 1].isascii() and title[c].isascii())
-            ] or usable
-        cut = min(usable, key=lambda c: (abs(text_width(title[:c]) - target), c))
+    for line in range(1, count):
+        target = width * line / count
+        reach = at[start] + per_line
+        cut = None
+        for positions in (words, soft, anywhere):
+            lo = bisect_right(positions, start)
+            hi = bisect_right(at, reach) - 1  # the last index whose prefix still fits
+            hi = bisect_right(positions, hi)
+            if lo < hi:
+                cut = _nearest(positions, lo, hi, at, target)
+                break
+        if cut is None or cut >= n:
+            break
         lines.append(title[start:cut])
         start = cut
     lines.append(title[start:])
     return lines
+
+
+def _half_width(ch: str) -> bool:
+    return ord(ch) < 0x2E80 and ch not in "—…“”‘’"
+
+
+def _find_all(text: str, word: str) -> list[int]:
+    found = []
+    at = text.find(word)
+    while at >= 0:
+        found.append(at)
+        at = text.find(word, at + 1)
+    return found
+
+
+def _nearest(positions: list[int], lo: int, hi: int, at: list[float], target: float) -> int:
+    """The position in ``positions[lo:hi]`` whose prefix width is nearest to ``target``
+    (the earlier one on a tie)."""
+    from bisect import bisect_left
+
+    widths = [at[p] for p in positions[lo:hi]]
+    k = bisect_left(widths, target)
+    best = [i for i in (k - 1, k) if 0 <= i < len(widths)]
+    return positions[lo + min(best, key=lambda i: (abs(widths[i] - target), i))]
 
 
 # --- package -------------------------------------------------------------------------
