@@ -106,7 +106,8 @@ def _temp_prefix(name: str) -> str:
     return f".{name}."
 
 
-_TEMP_PID = re.compile(r"\.(\d+)-[0-9a-f]+\.tmp$")
+_TEMP_PID = re.compile(r"\.kxreport-(\d+)-[0-9a-f]{8}\.tmp$")
+_cleaned: set[str] = set()  # folders this process has already cleaned
 
 
 def _alive(pid: int) -> bool:
@@ -121,19 +122,21 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def remove_stale_temporaries(path: Path) -> list[Path]:
-    """Remove temporary files of ``path`` left by processes that no longer run."""
+def remove_stale_temporaries(folder: Path) -> list[Path]:
+    """Remove kxreport's temporary files in ``folder`` whose process no longer runs (a
+    build killed with SIGKILL, or a power cut). Each folder is looked at once per process."""
+    key = os.path.realpath(folder)
+    if key in _cleaned:
+        return []
+    _cleaned.add(key)
     removed = []
-    prefix = _temp_prefix(path.name)
     try:
-        entries = list(os.scandir(path.parent))
+        entries = list(os.scandir(folder))
     except OSError:
         return removed
     for entry in entries:
-        if not (entry.name.startswith(prefix) and entry.name.endswith(_TEMP_SUFFIX)):
-            continue
         found = _TEMP_PID.search(entry.name)
-        if found is None or _alive(int(found[1])):
+        if found is None or not entry.name.startswith(".") or _alive(int(found[1])):
             continue
         with contextlib.suppress(OSError):
             os.unlink(entry.path)
@@ -156,9 +159,8 @@ def _mode_for(path: Path) -> int:
 
 
 def _write_temporary(path: Path, data: bytes) -> Path:
-    tmp = (
-        path.parent / f"{_temp_prefix(path.name)}{os.getpid()}-{secrets.token_hex(4)}{_TEMP_SUFFIX}"
-    )
+    name = f"{_temp_prefix(path.name)}kxreport-{os.getpid()}-{secrets.token_hex(4)}{_TEMP_SUFFIX}"
+    tmp = path.parent / name
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
     try:
         view = memoryview(data)
@@ -188,7 +190,7 @@ def replace_together(outputs: Iterable[tuple[Path, bytes]]) -> None:
         for path, data in outputs:
             current = path
             path.parent.mkdir(parents=True, exist_ok=True)
-            remove_stale_temporaries(path)
+            remove_stale_temporaries(path.parent)
             tmp = _write_temporary(path, data)
             pending.append((tmp, path))
             os.chmod(tmp, _mode_for(path))

@@ -200,6 +200,7 @@ BUILTIN_ATTRIBUTES: dict[type, frozenset[str]] = {
     list: frozenset({"count", "index"}),
     tuple: frozenset({"count", "index"}),
     jinja2.runtime.LoopContext: LOOP_ATTRIBUTES,
+    jinja2.utils.Cycler: frozenset({"current", "next", "reset", "items"}),
 }
 
 
@@ -303,6 +304,13 @@ BOUNDED_FILTERS: dict[str, Callable[..., Any]] = {
 }
 
 
+_OWN_NAMES = (
+    jinja2.environment.TemplateModule,
+    jinja2.runtime.TemplateReference,
+    jinja2.utils.Namespace,
+)
+
+
 class Sandbox(ImmutableSandboxedEnvironment):
     """Jinja's immutable sandbox with an allowlist of attributes and bounded operators.
 
@@ -318,25 +326,26 @@ class Sandbox(ImmutableSandboxedEnvironment):
     def __init__(self, allowed: dict[type, frozenset[str]], **options: Any) -> None:
         super().__init__(autoescape=True, finalize=finalize, **options)
         self.allowed = {**BUILTIN_ATTRIBUTES, **allowed}
+        self._decided: dict[tuple[type, str], bool] = {}
         self.globals.pop("lipsum", None)
         self.globals["range"] = _safe_range
         self.filters.update(BOUNDED_FILTERS)
 
     def may_read(self, obj: Any, attribute: str) -> bool:
         """Whether a template may read ``obj.attribute``."""
+        key = (type(obj), attribute)
+        known = self._decided.get(key)
+        if known is None:
+            known = self._decided[key] = self._may_read(type(obj), attribute)
+        return known
+
+    def _may_read(self, cls: type, attribute: str) -> bool:
         if attribute.startswith("_"):
             return False
-        if isinstance(
-            obj,
-            (
-                jinja2.environment.TemplateModule,
-                jinja2.runtime.TemplateReference,
-                jinja2.utils.Namespace,
-            ),
-        ):
+        if issubclass(cls, _OWN_NAMES):
             return True  # macros and blocks of a template; a namespace's own values
-        for cls in type(obj).__mro__:
-            names = self.allowed.get(cls)
+        for base in cls.__mro__:
+            names = self.allowed.get(base)
             if names is not None:
                 return attribute in names
         return False
@@ -349,12 +358,15 @@ class Sandbox(ImmutableSandboxedEnvironment):
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         if self.may_read(obj, attribute):
-            return super().getattr(obj, attribute)
-        if isinstance(obj, dict):
+            try:
+                return getattr(obj, attribute)
+            except AttributeError:
+                pass
+        if isinstance(obj, dict) or self.may_read(obj, attribute):
             try:
                 return obj[attribute]
             except (TypeError, LookupError):
-                pass
+                return self.undefined(obj=obj, name=attribute)
         exists = hasattr(type(obj), attribute) or attribute in getattr(obj, "__dict__", {})
         if not attribute.startswith("_") and not exists:
             return self.undefined(obj=obj, name=attribute)  # no such value at all
