@@ -120,7 +120,8 @@ class StaleRule(BaseModel):
         title="截止年份", description="提法作为现行提法的最后一年；之后的报告使用它会提示。"
     )
     instead: str | None = Field(default=None, title="现行提法", description="应改用的现行提法。")
-    _origin: tuple[str, int, int] | None = PrivateAttr(default=None)  # file, line, column
+    # where the rule is written: file, line, column (1-based) and the text of that line
+    _origin: tuple[str, int, int, str | None] | None = PrivateAttr(default=None)
 
     @model_validator(mode="after")
     def _one_of(self) -> StaleRule:
@@ -172,7 +173,7 @@ def load_rules(path: Path) -> tuple[list[StaleRule], list[Diagnostic]]:
         return [], [*read.diagnostics, *validation_diagnostics(exc, read.source, RulesFile)]
     for index, rule in enumerate(rules):
         pos = read.source.pos_of(("rules", index, "pattern" if rule.pattern else "phrase"))
-        rule._origin = (read.path, pos.line + 1, pos.col + 1)
+        rule._origin = (read.path, pos.line + 1, pos.col + 1, read.source.line_text(pos.line))
     return rules, read.diagnostics
 
 
@@ -195,15 +196,11 @@ _rule_seconds: dict[int, float] = {}  # id(rule) -> time spent in this process
 
 
 def _too_slow(rule: StaleRule) -> Diagnostic:
-    path, line, col = rule._origin or ("（规则）", 1, 1)
-    return Diagnostic(
-        path,
-        line,
-        col,
-        "error",
-        "rule-timeout",
-        f"这条规则的正则表达式运行超过 {RULE_SECONDS:g} 秒（可能有灾难性回溯），已停用：请改写它",
+    path, line, col, text = rule._origin or ("（规则）", 1, 1, None)
+    message = (
+        f"这条规则的正则表达式运行超过 {RULE_SECONDS:g} 秒（可能有灾难性回溯），已停用：请改写它"
     )
+    return Diagnostic(path, line, col, "error", "rule-timeout", message, text)
 
 
 def stale_wording(

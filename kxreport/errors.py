@@ -20,6 +20,7 @@ class Diagnostic:
     code: str
     message: str
     source: str | None = None
+    count: int = 1  # how many problems this stands for (a "too many" entry stands for the rest)
 
     def format(self) -> str:
         return f"{self.path}:{self.line}:{self.column}: {SEVERITY_NAMES[self.severity]}: {self.message}"

@@ -333,14 +333,18 @@ def _final(diagnostics: list[Diagnostic], path: str) -> list[Diagnostic]:
     if len(ordered) <= MAX_DIAGNOSTICS:
         return ordered
     shown, rest = ordered[:MAX_DIAGNOSTICS], ordered[MAX_DIAGNOSTICS:]
-    errors = sum(d.severity == "error" for d in rest)
     first = rest[0]
-    message = (
-        f"还有 {len(rest)} 个问题没有列出（{errors} 个错误，{len(rest) - errors} 个警告）："
-        "请先修正上面的问题"
-    )
-    severity: Severity = "error" if errors else "warning"
-    return [*shown, Diagnostic(first.path, first.line, first.column, severity, "too-many", message)]
+    summary: list[Diagnostic] = []
+    for severity, name in (("error", "错误"), ("warning", "警告")):
+        count = sum(d.count for d in rest if d.severity == severity)
+        if count:
+            message = f"还有 {count} 个{name}没有列出：请先修正上面的问题"
+            summary.append(
+                Diagnostic(
+                    first.path, first.line, first.column, severity, "too-many", message, count=count
+                )  # type: ignore[arg-type]
+            )
+    return [*shown, *summary]
 
 
 _GLOB_CHARS = re.compile(r"[*?\[]")
@@ -606,7 +610,7 @@ _SYNTAX_MESSAGES: list[tuple[str, str]] = [
         "found unknown escape character",
         "双引号字符串中有无法识别的转义字符（要写反斜杠请用 \\\\ 或改用单引号）",
     ),
-    ("block sequence entries are not allowed", "此处不能开始列表（“- ”）：检查缩进"),
+    ("sequence entries are not allowed", "此处不能开始列表（“- ”）：列表要另起一行，并检查缩进"),
     ("did not find expected key", "缩进不一致或缺少键：检查这一行的缩进"),
     ("did not find expected '-' indicator", "列表项缩进不一致：检查“- ”的位置"),
     ("found character", "这里有 YAML 不允许的字符（例如行首的 @、`、%；需要时请给整段文字加引号）"),

@@ -63,8 +63,9 @@ def say(text: object, style: str | None = None, *, console: Console | None = Non
 
 
 def summary(diagnostics: list[Diagnostic]) -> str:
-    errors = sum(d.severity == "error" for d in diagnostics)
-    return f"{errors} 个错误，{len(diagnostics) - errors} 个警告"
+    errors = sum(d.count for d in diagnostics if d.severity == "error")
+    warnings = sum(d.count for d in diagnostics if d.severity != "error")
+    return f"{errors} 个错误，{warnings} 个警告"
 
 
 def _escape_data(text: str) -> str:
@@ -120,9 +121,8 @@ class Reporter:
         elif self.style == "text":
             _print_text(shown)
         if hidden and self.style != "json":
-            say(
-                f"……另有 {len(hidden)} 个问题没有显示（共 {len(diagnostics)} 个；--diagnostics json 列出全部）"
-            )
+            rest = sum(d.count for d in hidden)
+            say(f"……另有 {rest} 个问题没有显示（--diagnostics json 列出的更多）")
 
     def file(self, path: object, diagnostics: list[Diagnostic], verdict: str, ok: bool) -> None:
         """A file's diagnostics, then ``PATH：verdict（N 个错误，M 个警告）``."""
