@@ -540,6 +540,8 @@ def run() -> None:
     except Exception as exc:
         _internal_error(exc)
         sys.exit(1)
+    if code == 130:  # typer turns Ctrl-C into this exit code without a word
+        _say("已中断。")
     sys.exit(code if isinstance(code, int) else 0)
 
 

@@ -12,16 +12,17 @@ from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
 from .errors import Diagnostic
-from .loader import Loc, Source
+from .loader import MAX_DIAGNOSTICS, Loc, Source
 
 
 def validation_diagnostics(
     exc: ValidationError, source: Source, root: type[BaseModel]
 ) -> list[Diagnostic]:
     found = []
-    for error in exc.errors(include_url=False):
+    for number, error in enumerate(exc.errors(include_url=False)):
         loc: Loc = tuple(error["loc"])
-        message = describe(error, root)
+        # past the first thousand (which are all that is listed), skip the did-you-mean search
+        message = describe(error, root, suggest=number < MAX_DIAGNOSTICS)
         on_key = error["type"] == "extra_forbidden"
         if error["type"] == "missing":
             parent = loc[:-1]
@@ -32,7 +33,7 @@ def validation_diagnostics(
     return found
 
 
-def describe(error: Any, root: type[BaseModel]) -> str:
+def describe(error: Any, root: type[BaseModel], *, suggest: bool = True) -> str:
     """One pydantic error as a Chinese sentence."""
     loc: Loc = tuple(error["loc"])
     kind: str = error["type"]
@@ -48,7 +49,7 @@ def describe(error: Any, root: type[BaseModel]) -> str:
     if kind == "missing":
         return f"缺少必填字段{name}"
     if kind == "extra_forbidden":
-        return _unknown_key(root, loc)
+        return _unknown_key(root, loc) if suggest else f"未知字段“{loc[-1]}”"
     got = f"，实际是{_describe_value(value)}"
     if kind in ("string_type",):
         return f"{name}应为文字{got}"

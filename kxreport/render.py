@@ -19,10 +19,11 @@ import jinja2
 from jinja2.sandbox import SecurityError
 from markupsafe import Markup
 
+from . import sandbox
 from .document import Document, Meta, parse
 from .errors import TemplateError, UsageError
 from .model import SECTION_KINDS, Honour, Item, Section, YearFile
-from .sandbox import MAX_MEMORY, MAX_SECONDS, FolderLoader, Sandbox, Timeout, limits, md, md_inline
+from .sandbox import FolderLoader, Sandbox, Timeout, limits, md, md_inline
 from .text import html_escape
 from .text import paragraphs as _paragraphs
 from .values import Count, Period
@@ -379,14 +380,16 @@ def render_markdown(
         raise TemplateError(f"{_template_location(exc)}模板出错：{exc}") from None
     except Timeout:
         raise TemplateError(
-            f"模板运行超过 {MAX_SECONDS} 秒，已停止：是不是有很大的循环？"
+            f"模板运行超过 {sandbox.MAX_SECONDS} 秒，已停止：是不是有很大的循环？"
         ) from None
     except RecursionError:
         raise TemplateError(
             "模板递归过深，已停止：是不是有模板 include/extends/import 了自己，或宏调用了自己？"
         ) from None
     except MemoryError:
-        raise TemplateError(f"模板占用的内存超过 {MAX_MEMORY // 1024 // 1024} MB，已停止") from None
+        raise TemplateError(
+            f"模板占用的内存超过 {sandbox.MAX_MEMORY // 1024 // 1024} MB，已停止"
+        ) from None
     except Exception as exc:  # a filter given a bad value, a division by zero ...
         raise TemplateError(
             f"{_template_location(exc)}模板运行出错：{type(exc).__name__}: {exc}"

@@ -31,6 +31,8 @@ MAX_PRINTED = 100  # diagnostics printed per file (text and github); the rest ar
 _UNSAFE = re.compile(
     "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029\ud800-\udfff]"
 )
+# json.dumps escapes C0 controls itself; these it leaves as they are
+_UNSAFE_IN_JSON = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
@@ -139,8 +141,9 @@ class Reporter:
 
     def finish(self) -> None:
         if self.style == "json":
-            json.dump({"files": self.files}, sys.stdout, ensure_ascii=False, indent=2)
-            sys.stdout.write("\n")
+            text = json.dumps({"files": self.files}, ensure_ascii=False, indent=2)
+            # the same JSON, with bidirectional controls and line separators as \u escapes
+            sys.stdout.write(_UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m[0]):04x}", text) + "\n")
 
 
 def _print_text(diagnostics: list[Diagnostic]) -> None:
