@@ -377,3 +377,12 @@ def test_absurd_counts_are_refused_by_validate(tmp_path, value):
         ["init", str(tmp_path / "n.yaml"), "--from", str(path)],
     ):
         assert cli(*command).returncode == 1
+
+
+@pytest.mark.parametrize("rules", ["/dev/zero", "fifo"])
+def test_a_rules_file_that_is_not_a_regular_file(tmp_path, rules):
+    if rules == "fifo":
+        rules = str(tmp_path / "rules.yaml")
+        os.mkfifo(rules)
+    done = cli("validate", "--rules", rules, str(write(tmp_path, MINIMAL)), timeout=30)
+    assert done.returncode == 2 and "不是普通文件" in done.stderr
