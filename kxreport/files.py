@@ -111,7 +111,7 @@ _cleaned: set[str] = set()  # folders this process has already cleaned
 
 
 def _alive(pid: int) -> bool:
-    if pid == os.getpid():
+    if pid == os.getpid() or sys.platform == "win32":  # os.kill would end the process there
         return True
     try:
         os.kill(pid, 0)

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import Diagnostic, KxreportError
-from .loader import Loc, MergedSource, SourceFile, matching_files, read_yaml
+from .loader import ByteBudget, Loc, MergedSource, SourceFile, matching_files, read_yaml
 
 
 def _patterns(value: Any) -> list[str]:
@@ -24,7 +24,7 @@ def _patterns(value: Any) -> list[str]:
 
 
 def merge_includes(
-    path: Path, data: dict[str, Any], main: SourceFile, root: Path
+    path: Path, data: dict[str, Any], main: SourceFile, root: Path, budget: ByteBudget | None = None
 ) -> tuple[dict[str, Any], MergedSource, list[Diagnostic], list[Path]]:
     """The year file with its fragments merged in, the positions of everything, the
     problems found, and the fragment files that were read."""
@@ -38,7 +38,7 @@ def merge_includes(
     diagnostics.extend(found)
     for fragment in sorted(fragments, key=lambda p: p.name):
         try:
-            read = read_yaml(fragment, "片段文件至少要有一个字段")
+            read = read_yaml(fragment, "片段文件至少要有一个字段", budget)
         except KxreportError as exc:  # vanished or unreadable since it was listed
             diagnostics.append(
                 source.at(("include",), "error", "include-unreadable", str(exc), key=True)

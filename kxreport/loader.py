@@ -26,6 +26,7 @@ MAX_NODES = 200_000
 MAX_DEPTH = 200
 MAX_BYTES = 5 * 1024 * 1024  # a year's report is tens of kilobytes
 MAX_SHOWN_LINE = 300  # longer source lines are not echoed under a diagnostic
+MAX_RUN_BYTES = 50 * 1024 * 1024  # everything one year file brings in (fragments, units ...)
 MAX_DIAGNOSTICS = 1000  # per file; the rest are counted, not listed
 MAX_MATCHES = 1000  # files one include:/units: pattern may name
 MAX_UNIT_DEPTH = 6  # 省 > 市 > 县 > 街道 ... units of units
@@ -188,15 +189,36 @@ class YamlData:
         return self.data is not None
 
 
-def read_yaml(path: str | Path, empty_hint: str = "至少需要 org、year 和 kind") -> YamlData:
-    """Read any YAML input of kxreport; problems become diagnostics, never exceptions."""
+@dataclass
+class ByteBudget:
+    """What one run may still read, over all the files a year file brings in."""
+
+    remaining: int = field(default_factory=lambda: MAX_RUN_BYTES)
+
+
+def read_yaml(
+    path: str | Path,
+    empty_hint: str = "至少需要 org、year 和 kind",
+    budget: ByteBudget | None = None,
+) -> YamlData:
+    """Read any YAML input of kxreport; problems become diagnostics, never exceptions
+    (a missing or unreadable file is a UsageError)."""
     shown = str(path)
+    limit = MAX_BYTES if budget is None else min(MAX_BYTES, max(budget.remaining, 0))
     try:
-        raw = read_regular(path, MAX_BYTES)
+        raw = read_regular(path, limit)
     except TooLarge as exc:
         mb = exc.size / 1024 / 1024
-        message = f"文件太大（{mb:.1f} MB）：年度文件不应超过 {MAX_BYTES // 1024 // 1024} MB，请检查是不是选错了文件"
+        if limit < MAX_BYTES:
+            message = (
+                f"读取这个文件会使本次读取的文件总共超过 {MAX_RUN_BYTES // 1024 // 1024} MB"
+                "（年度文件、片段、上年和下属单位文件合计）：请检查 include 和 units"
+            )
+        else:
+            message = f"文件太大（{mb:.1f} MB）：年度文件不应超过 {MAX_BYTES // 1024 // 1024} MB，请检查是不是选错了文件"
         return YamlData(shown, None, [Diagnostic(shown, 1, 1, "error", "too-large", message)], None)
+    if budget is not None:
+        budget.remaining -= len(raw)
 
     text, problem = decode(raw, shown)
     if problem is not None:
@@ -226,6 +248,7 @@ class _Run:
     root: Path  # resolved
     rules: tuple[Any, ...]
     loaded: dict[tuple[Path, bool], LoadResult] = field(default_factory=dict)
+    budget: ByteBudget = field(default_factory=ByteBudget)
 
 
 def project_root(path: str | Path, root: str | Path | None = None) -> Path:
@@ -275,7 +298,7 @@ def _load(path: Path, run: _Run, follow_previous: bool, chain: tuple[Path, ...])
     if cached is not None:
         return cached
     chain = (*chain, real)
-    read = read_yaml(path)
+    read = read_yaml(path, budget=run.budget)
     diagnostics = list(read.diagnostics)
     files = [path]
     if not read.readable or read.source is None:
@@ -290,7 +313,9 @@ def _load(path: Path, run: _Run, follow_previous: bool, chain: tuple[Path, ...])
     if isinstance(data, dict) and data.get("include"):
         from .include import merge_includes
 
-        data, source, found, fragments = merge_includes(path, data, read.source, run.root)
+        data, source, found, fragments = merge_includes(
+            path, data, read.source, run.root, run.budget
+        )
         diagnostics.extend(found)
         files.extend(fragments)
     model: YearFile | None = None

@@ -46,7 +46,7 @@ from .text import md_escape
 
 MAX_TEMPLATE_BYTES = 1024 * 1024
 MAX_VALUE = 1_000_000  # characters (or items) one operation of a template may build
-MAX_SPENT = 50_000_000  # characters all outputs and concatenations of a render may add up to
+MAX_SPENT = 20_000_000  # characters all outputs and concatenations of a render may add up to
 MAX_RANGE = 10_000
 MAX_WIDTH = 1000  # widths and counts given to filters (center, indent, batch …)
 MAX_SECONDS = 10
@@ -112,7 +112,7 @@ def spend(value: Any) -> Any:
     if isinstance(value, str):
         _budget.spent += len(value)
         if _budget.spent > MAX_SPENT:
-            raise SecurityError(f"模板生成的内容超过 {MAX_SPENT // 1_000_000} M 字")
+            raise SecurityError(f"模板生成的内容超过 {MAX_SPENT // 10_000} 万字")
     return value
 
 

@@ -386,3 +386,15 @@ def test_a_rules_file_that_is_not_a_regular_file(tmp_path, rules):
         os.mkfifo(rules)
     done = cli("validate", "--rules", rules, str(write(tmp_path, MINIMAL)), timeout=30)
     assert done.returncode == 2 and "不是普通文件" in done.stderr
+
+
+def test_everything_a_year_file_brings_in_is_bounded(tmp_path, monkeypatch):
+    from kxreport import loader
+
+    monkeypatch.setattr(loader, "MAX_RUN_BYTES", 20_000)
+    (tmp_path / "parts").mkdir()
+    for i in range(5):
+        (tmp_path / "parts" / f"{i}.yaml").write_text(f"closing{i}: " + "好" * 2000 + "\n")
+    path = write(tmp_path, MINIMAL + "include: parts/*.yaml\n")
+    result = loader.load(path)
+    assert any("总共超过" in d.message for d in result.diagnostics)
