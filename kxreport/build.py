@@ -315,11 +315,12 @@ def _worker_init() -> None:
     install_signal_handlers()
 
 
-def _worker_build(source: Path, options: Options) -> Outcome:
+def _worker_build(sources: list[Path], options: Options) -> list[Outcome]:
+    """Build a few reports in a worker process (a chunk: fewer round trips than one each)."""
     from .files import Interrupted
 
     try:
-        return build_one(source, options)
+        return [build_one(source, options) for source in sources]
     except Interrupted as exc:  # temporary files are gone by now
         os._exit(exc.code if isinstance(exc.code, int) else 1)
 
@@ -349,65 +350,70 @@ def build_many(
                 done(outcomes[-1])
         return outcomes
     _warm(options)
-    results: dict[int, Outcome] = {}
+    batch = _Batch(sources, options, done)
     pending = list(range(len(sources)))
-    reported = 0
+    chunk = max(1, min(16, len(sources) // (jobs * 8)))
     while pending:
-        broken, reported = _run_pool(sources, options, jobs, pending, results, done, reported)
-        # Workers take reports in order, so the one that crashed is among the first few
-        # unfinished: build those alone, each in its own process; resume the rest.
-        suspects, pending = broken[: jobs + 1], broken[jobs + 1 :]
+        broken = batch.run(pending, jobs, chunk)
+        # Workers take chunks in order, so the report that crashed is in one of the first
+        # few unfinished chunks: build those reports alone, each in its own process, and
+        # resume the rest.
+        suspects, pending = broken[: (jobs + 1) * chunk], broken[(jobs + 1) * chunk :]
         for index in suspects:
-            lost, reported = _run_pool(sources, options, 1, [index], results, done, reported)
-            if lost:
-                results[index] = Outcome(
-                    sources[index], error="内部错误：生成这个文件的进程意外退出，已跳过这个文件"
+            if batch.run([index], 1, 1):
+                batch.finish(
+                    index,
+                    Outcome(
+                        sources[index], error="内部错误：生成这个文件的进程意外退出，已跳过这个文件"
+                    ),
                 )
-            reported = _report_in_order(sources, results, done, reported)
-    return [results[i] for i in range(len(sources))]
+    return [batch.results[i] for i in range(len(sources))]
 
 
-def _report_in_order(
-    sources: list[Path],
-    results: dict[int, Outcome],
-    done: Callable[[Outcome], None] | None,
-    start: int,
-) -> int:
-    """Hand finished outcomes to ``done`` in input order; returns how many were handed."""
-    while start < len(sources) and start in results:
-        if done:
-            done(results[start])
-        start += 1
-    return start
+@dataclass
+class _Batch:
+    """Outcomes of a parallel build, handed to ``done`` in input order as they complete."""
 
+    sources: list[Path]
+    options: Options
+    done: Callable[[Outcome], None] | None
+    results: dict[int, Outcome] = field(default_factory=dict)
+    reported: int = 0
 
-def _run_pool(
-    sources: list[Path],
-    options: Options,
-    jobs: int,
-    indexes: list[int],
-    results: dict[int, Outcome],
-    done: Callable[[Outcome], None] | None,
-    reported: int,
-) -> tuple[list[int], int]:
-    """Build ``indexes`` in a process pool; returns those lost to a broken pool."""
-    from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
+    def finish(self, index: int, outcome: Outcome) -> None:
+        self.results[index] = outcome
+        while self.reported in self.results:
+            if self.done:
+                self.done(self.results[self.reported])
+            self.reported += 1
 
-    broken: list[int] = []
-    pool = ProcessPoolExecutor(max_workers=min(jobs, len(indexes)), initializer=_worker_init)
-    try:
-        futures = {i: pool.submit(_worker_build, sources[i], options) for i in indexes}
-        for index, future in futures.items():
-            try:
-                results[index] = future.result()
-            except BrokenProcessPool:
-                broken.append(index)
-            except Exception as exc:  # could not be sent to or from the worker
-                results[index] = Outcome(sources[index], error=internal_error_text(exc))
-            reported = _report_in_order(sources, results, done, reported)
-    except BaseException:
-        pool.shutdown(wait=False, cancel_futures=True)
-        raise
-    pool.shutdown(wait=True)
-    return broken, reported
+    def run(self, indexes: list[int], jobs: int, chunk: int) -> list[int]:
+        """Build ``indexes`` in a process pool; returns those lost to a broken pool."""
+        from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures.process import BrokenProcessPool
+
+        groups = [indexes[i : i + chunk] for i in range(0, len(indexes), chunk)]
+        broken: list[int] = []
+        pool = ProcessPoolExecutor(max_workers=min(jobs, len(groups)), initializer=_worker_init)
+        try:
+            futures = [
+                (group, pool.submit(_worker_build, [self.sources[i] for i in group], self.options))
+                for group in groups
+            ]
+            for group, future in futures:
+                try:
+                    outcomes = future.result()
+                except BrokenProcessPool:
+                    broken.extend(group)
+                    continue
+                except Exception as exc:  # could not be sent to or from the worker
+                    outcomes = [
+                        Outcome(self.sources[i], error=internal_error_text(exc)) for i in group
+                    ]
+                for index, outcome in zip(group, outcomes, strict=True):
+                    self.finish(index, outcome)
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        pool.shutdown(wait=True)
+        return broken

@@ -53,10 +53,17 @@ def plain(text: object, *, newlines: bool = False) -> str:
 
 def stderr() -> Console:
     """A console on standard error that prints text as it is: no markup, no emoji codes
-    (``:100:`` stays ``:100:``), no highlighting. rich is imported lazily."""
-    from rich.console import Console
+    (``:100:`` stays ``:100:``), no highlighting. rich is imported lazily; the console is
+    made once (it looks up ``sys.stderr`` when it prints)."""
+    global _console
+    if _console is None:
+        from rich.console import Console
 
-    return Console(stderr=True, highlight=False, soft_wrap=True, markup=False, emoji=False)
+        _console = Console(stderr=True, highlight=False, soft_wrap=True, markup=False, emoji=False)
+    return _console
+
+
+_console: Console | None = None
 
 
 def say(text: object, style: str | None = None, *, console: Console | None = None) -> None:
