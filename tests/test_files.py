@@ -304,3 +304,22 @@ def test_init_refuses_an_unusable_org_name(tmp_path, org):
     result = invoke("init", str(tmp_path / "2024.yaml"), "--org", org, "--year", "2024")
     assert result.exit_code == 2
     assert not (tmp_path / "2024.yaml").exists()
+
+
+def test_concurrent_builds_of_one_report_both_finish_with_a_complete_output(tmp_path):
+    import zipfile
+
+    source = tmp_path / "linfen-2022.yaml"
+    shutil.copy(EXAMPLES / "linfen-2022.yaml", source)
+    command = [sys.executable, "-m", "kxreport", "build", str(source)]
+    children = [subprocess.Popen(command, stderr=subprocess.PIPE, text=True) for _ in range(4)]
+    for child in children:
+        _, err = child.communicate(timeout=120)
+        assert child.returncode == 0, err
+    assert zipfile.ZipFile(tmp_path / "linfen-2022.docx").testzip() is None
+    assert (tmp_path / "linfen-2022.md").read_text(encoding="utf-8").startswith("# ")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "linfen-2022.docx",
+        "linfen-2022.md",
+        "linfen-2022.yaml",
+    ]
