@@ -150,3 +150,62 @@ def test_long_written_numbers_take_wan():
     assert str(Count.parse("2130000余次")) == "213万余次"
     assert Count.parse("2130000余次").value == 2_130_000
     assert str(Count.parse("123456余人")) == "123456余人"  # 万 would lose digits
+
+
+@pytest.mark.parametrize(
+    ("written", "text", "value", "unit"),
+    [
+        ("一万二千人次", "一万二千", 12_000, "人次"),
+        ("十二万三千四百", "十二万三千四百", 123_400, ""),
+        ("一百二", "一百二", 120, ""),
+        ("三千五", "三千五", 3_500, ""),
+        ("两万", "两万", 20_000, ""),
+        ("三万五", "三万五", 35_000, ""),
+        ("二十万零五百元", "二十万零五百", 200_500, "元"),
+        ("一千二百万", "一千二百万", 12_000_000, ""),
+        ("一亿零三", "一亿零三", 100_000_003, ""),
+        ("两百人", "两百", 200, "人"),
+    ],
+)
+def test_chinese_numerals_with_wan_and_spoken_forms(written, text, value, unit):
+    count = Count.parse(written)
+    assert (count.text, count.value, count.unit, count.precision) == (text, value, unit, "exact")
+    assert str(count) == written
+
+
+def test_approximate_chinese_numerals():
+    count = Count.parse("一万二千余人")
+    assert (count.text, count.value, count.precision, count.unit) == (
+        "一万二千余",
+        12_000,
+        "approx",
+        "人",
+    )
+    assert Count.parse("三十余万").value == 300_000
+
+
+@pytest.mark.parametrize("raw", ["十十", "二十十", "万万", "一万二千二千人"])
+def test_malformed_chinese_numerals_are_refused(raw):
+    with pytest.raises(PydanticCustomError):
+        Count.parse(raw)
+
+
+def test_the_quick_reading_agrees_with_cn2an_below_one_hundred_thousand():
+    import cn2an
+
+    from kxreport.values import _plain_numeral, cn_numeral
+
+    for n in range(100_000):
+        numeral = cn2an.an2cn(n)
+        assert cn_numeral(numeral) == n, numeral
+        quick = _plain_numeral(numeral)
+        assert quick is None or quick == n, numeral
+        if n < 10_000 and numeral.endswith(("百", "千")) and n % 10 == 0:
+            spoken = numeral + "五"  # 三千 -> 三千五 is 3500, not 3005
+            assert cn_numeral(spoken) == cn2an.cn2an(spoken, "normal"), spoken
+
+
+def test_year_on_year_with_a_chinese_numeral():
+    from kxreport.compare import change_text
+
+    assert change_text(Count.parse("一万二千人次"), Count.parse("2600人次")) == "同比增长361.5%"
