@@ -16,6 +16,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    Strict,
     StringConstraints,
     model_validator,
 )
@@ -37,6 +38,19 @@ def _fold(value: Any) -> Any:
 Line = Annotated[
     str, BeforeValidator(_fold), StringConstraints(strip_whitespace=True, min_length=1)
 ]
+
+
+def _date_input(value: Any) -> Any:
+    """A date as YAML reads it unquoted (a date) or quoted (an ISO string), never a number
+    (pydantic would read 20240110 as seconds since 1970)."""
+    if isinstance(value, bool | int | float):
+        raise PydanticCustomError("date_type", "应为日期，例如 2024-01-10")
+    return value
+
+
+# A date: unquoted in YAML it is a date, quoted a string; an editor reading the file
+# without YAML's timestamp type sees a string in both cases, as the schema says.
+Date = Annotated[dt.date, BeforeValidator(_date_input), Strict(False)]
 
 
 def _as_list(value: Any) -> Any:
@@ -76,7 +90,9 @@ SECTION_KINDS: dict[str, tuple[str, str]] = {
 
 
 class Base(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    # strict: a value has the type the JSON Schema says (year: "2023" is refused by both,
+    # as an editor with the schema would refuse it); dates are the one lax field (Date)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, strict=True)
 
 
 class Org(Base):
@@ -291,7 +307,7 @@ class YearFile(Base):
         title="标题",
         description="文件标题；不写时为“<简称><年度>年工作总结/工作要点”。",
     )
-    date: dt.date | None = Field(
+    date: Date | None = Field(
         default=None,
         title="成文日期",
         description="落款日期，例如 2023-01-10；确实不知道时可以不写，落款就只有单位。",

@@ -29,3 +29,14 @@ def write_yaml(tmp_path: Path):
         return path
 
     return write
+
+
+def require(available: object, what: str) -> None:
+    """Skip when a real client is missing, unless CI said every client must be there."""
+    import os
+
+    if available:
+        return
+    if os.environ.get("KXREPORT_REQUIRE_CLIENTS"):
+        pytest.fail(f"{what} is required here (KXREPORT_REQUIRE_CLIENTS) but missing")
+    pytest.skip(f"{what} is not installed")

@@ -147,7 +147,7 @@ def test_json_diagnostics(tmp_path):
         "line": 5,
         "column": 7,
         "severity": "error",
-        "code": "int_parsing",
+        "code": "int_type",
         "message": "“年度”（year）应为整数，实际是“二〇二三”",
     }
 

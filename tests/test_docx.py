@@ -220,7 +220,7 @@ def test_title(example):
 
 def test_level_one_headings(example):
     _, document, _ = example
-    headings = paragraphs_with_style(document, "一级标题")
+    headings = paragraphs_with_style(document, "Heading 1")
     assert len(headings) >= 3
     for number, heading in zip("一二三四五", headings, strict=False):
         assert heading.text.startswith(number + "、")
@@ -238,7 +238,7 @@ def test_run_in_headings_use_kaiti_for_level_two_and_bold_fangsong_for_level_thr
     assert lead.text == "（一）突出政策引领。"
     assert font_of(document, paragraph, lead)["eastAsia"] == KAITI
     assert font_of(document, paragraph, paragraph.runs[1])["eastAsia"] == FANGSONG
-    own_line = [p for p in paragraphs_with_style(document, "二级标题")]
+    own_line = [p for p in paragraphs_with_style(document, "Heading 2")]
     assert own_line and own_line[0].text == "（一）规划引领，科学统筹区域发展"
     assert font_of(document, own_line[0], own_line[0].runs[0])["eastAsia"] == KAITI
     level3 = next(p for p in document.paragraphs if p.text.startswith("1.开展科技创新"))
@@ -342,17 +342,25 @@ def test_indicator_tables():
     assert (font["eastAsia"], font["size"]) == (FANGSONG, 14)
 
 
-def test_heading_styles_are_our_own_not_word_headings(example):
+def test_headings_use_word_heading_styles_with_the_official_fonts(example):
+    """Word's navigation pane, LibreOffice, pandoc and screen readers key on the built-in
+    heading styles; ours carry the GB/T 9704 fonts, no theme fonts, black text."""
     _, document, _ = example
     used = {p.style.name for p in document.paragraphs}
-    assert not any(name.startswith("Heading") for name in used)
+    assert "Heading 1" in used
+    for level in (1, 2, 3, 4):
+        style = document.styles[f"Heading {level}"]
+        assert style.style_id == f"Heading{level}" and style.builtin
+        fonts = style.element.rPr.find(qn("w:rFonts"))
+        assert not [a for a in fonts.attrib if a.endswith("Theme")]
+        assert style.element.rPr.find(qn("w:color")).get(qn("w:val")) == "000000"
     assert used <= {
         "公文正文",
         "公文标题",
-        "一级标题",
-        "二级标题",
-        "三级标题",
-        "四级标题",
+        "Heading 1",
+        "Heading 2",
+        "Heading 3",
+        "Heading 4",
         "主送机关",
         "落款",
         "表题",

@@ -49,10 +49,30 @@ def test_wheel_contains_the_templates_inside_the_package(wheel: Path):
     assert any(name.endswith("entry_points.txt") for name in names)
 
 
+def isolated_venv(folder: Path) -> Path:
+    """A fresh venv that does not see the base interpreter's packages; the dependencies
+    come from the environment running the tests (its site-packages, through a .pth file),
+    so nothing is downloaded and a user's virtualenv works as well as CI's system Python.
+    The project itself is not on that path (a .pth only adds folders, it does not run the
+    editable-install hooks inside them), so what is imported is what is installed."""
+    venv.EnvBuilder(system_site_packages=False, with_pip=False).create(folder)
+    python = folder / "bin" / "python"
+    site = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    ours = [
+        p for p in sys.path if p.endswith(("site-packages", "dist-packages")) and Path(p).is_dir()
+    ]
+    Path(site, "_test_dependencies.pth").write_text("\n".join(ours) + "\n", encoding="utf-8")
+    return python
+
+
 def test_installed_wheel_builds_an_example_from_another_folder(wheel: Path, tmp_path: Path):
     env_dir = tmp_path / "venv"
-    venv.EnvBuilder(system_site_packages=True, with_pip=False).create(env_dir)
-    python = env_dir / "bin" / "python"
+    python = isolated_venv(env_dir)
     subprocess.run(
         [
             sys.executable,
@@ -93,3 +113,42 @@ def test_installed_wheel_builds_an_example_from_another_folder(wheel: Path, tmp_
     assert done.returncode == 0, done.stderr
     written = (tmp_path / "dist" / "linfen-2022.md").read_text(encoding="utf-8")
     assert written == (GOLDEN / "linfen-2022.md").read_text(encoding="utf-8")
+
+
+def test_wheel_and_sdist_carry_the_license(wheel: Path):
+    names = zipfile.ZipFile(wheel).namelist()
+    assert any(name.endswith("licenses/LICENSE") for name in names)
+
+
+@pytest.fixture(scope="module")
+def sdist(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    pytest.importorskip("hatchling", reason="hatchling (a test extra) builds the sdist offline")
+    out = tmp_path_factory.mktemp("sdist")
+    subprocess.run(
+        [sys.executable, "-m", "hatchling", "build", "-t", "sdist", "-d", str(out)],
+        check=True,
+        capture_output=True,
+        cwd=ROOT,
+    )
+    (built,) = out.glob("kxreport-*.tar.gz")
+    return built
+
+
+def test_sdist_has_every_file_the_tests_and_the_install_need(sdist: Path):
+    import shutil
+    import tarfile
+
+    if not (ROOT / ".git").exists() or shutil.which("git") is None:
+        pytest.skip("not a git checkout (this is probably the unpacked sdist itself)")
+    tracked = subprocess.run(
+        ["git", "ls-files"], cwd=ROOT, check=True, capture_output=True, text=True
+    ).stdout.split()
+    needed = {
+        name
+        for name in tracked
+        if not name.startswith((".ci/", "bench/", ".gitignore")) and (ROOT / name).is_file()
+    }
+    with tarfile.open(sdist) as archive:
+        members = {name.split("/", 1)[1] for name in archive.getnames() if "/" in name}
+    assert needed <= members, sorted(needed - members)
+    assert {"LICENSE", ".pre-commit-hooks.yaml", "README.md", "pyproject.toml"} <= members

@@ -65,14 +65,14 @@ STYLES = {
     "body": StyleSpec("KXBody", "公文正文", FANGSONG, BODY_PT, first_line=INDENT_TWIPS),
     "title": StyleSpec("KXTitle", "公文标题", XIAOBIAOSONG, TITLE_PT, align="center", line=None),
     "h1": StyleSpec(
-        "KXHeading1", "一级标题", HEITI, BODY_PT, first_line=INDENT_TWIPS, outline=0, keep_next=True
+        "Heading1", "heading 1", HEITI, BODY_PT, first_line=INDENT_TWIPS, outline=0, keep_next=True
     ),
     "h2": StyleSpec(
-        "KXHeading2", "二级标题", KAITI, BODY_PT, first_line=INDENT_TWIPS, outline=1, keep_next=True
+        "Heading2", "heading 2", KAITI, BODY_PT, first_line=INDENT_TWIPS, outline=1, keep_next=True
     ),
     "h3": StyleSpec(
-        "KXHeading3",
-        "三级标题",
+        "Heading3",
+        "heading 3",
         FANGSONG,
         BODY_PT,
         bold=True,
@@ -81,8 +81,8 @@ STYLES = {
         keep_next=True,
     ),
     "h4": StyleSpec(
-        "KXHeading4",
-        "四级标题",
+        "Heading4",
+        "heading 4",
         FANGSONG,
         BODY_PT,
         first_line=INDENT_TWIPS,
@@ -159,7 +159,21 @@ def build_skeleton() -> bytes:
     buffer = io.BytesIO()
     out.save(buffer)
     package = zipfile.ZipFile(buffer)
-    return _package(_prune({name: package.read(name) for name in package.namelist()}))
+    parts = _prune({name: package.read(name) for name in package.namelist()})
+    parts["docProps/app.xml"] = APP_XML.encode("utf-8")
+    return _package(parts)
+
+
+# Extended properties that say what made the file (python-docx's template claims
+# "Microsoft Macintosh Word", 1 page, 0 words); Word recomputes the statistics itself.
+APP_XML = (
+    "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+    '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
+    'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+    "<Application>kxreport</Application><DocSecurity>0</DocSecurity><ScaleCrop>false</ScaleCrop>"
+    "<LinksUpToDate>false</LinksUpToDate><SharedDoc>false</SharedDoc>"
+    "<HyperlinksChanged>false</HyperlinksChanged></Properties>"
+)
 
 
 # Parts of python-docx's template a 公文 does not need: a thumbnail of an empty page, a
@@ -279,9 +293,14 @@ def _setup_styles(out: Any) -> None:
     normal = styles["Normal"]
     set_fonts(normal.element.get_or_add_rPr(), FANGSONG)
     for spec in STYLES.values():
-        style = root.add_style_of_type(spec.name, WD_STYLE_TYPE.PARAGRAPH, builtin=False)
+        builtin = spec.name.startswith("heading ")
+        for old in root.findall(_qn("w:style")):  # python-docx's own, with theme fonts
+            if old.get(_qn("w:styleId")) == spec.style_id:
+                root.remove(old)
+        style = root.add_style_of_type(spec.name, WD_STYLE_TYPE.PARAGRAPH, builtin=builtin)
         style.set(_qn("w:styleId"), spec.style_id)
-        style.set(_qn("w:customStyle"), "1")
+        if not builtin:
+            style.set(_qn("w:customStyle"), "1")
         _child(style, "w:qFormat")
         _apply_style(style, spec)
 
