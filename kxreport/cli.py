@@ -12,22 +12,21 @@ from typer.core import TyperCommand, TyperGroup
 
 from . import __version__, i18n
 from .errors import DataError, KxreportError, UsageError
+from .help import Context as HelpContext
 
 if TYPE_CHECKING:
     from rich.console import Console
 
 
 class _Chinese:
-    """Chinese usage line and help-option text (click prints them in English)."""
+    """Chinese usage line and help-option text (click prints them in English), laid out by
+    display width (``help.Formatter``)."""
+
+    context_class = HelpContext
 
     def format_usage(self, ctx: Any, formatter: Any) -> None:
         pieces = self.collect_usage_pieces(ctx)  # type: ignore[attr-defined]
         formatter.write_usage(ctx.command_path, " ".join(pieces), prefix="用法：")
-
-    def format_help(self, ctx: Any, formatter: Any) -> None:
-        super().format_help(ctx, formatter)  # type: ignore[misc]
-        # typer prints Python type names such as “<list[Path]>” after an argument
-        formatter.buffer[:] = [re.sub(r" <[\w\[\], |]+>", "", text) for text in formatter.buffer]
 
     def get_help_option(self, ctx: Any) -> Any:
         option = super().get_help_option(ctx)  # type: ignore[misc]
@@ -52,11 +51,11 @@ app = typer.Typer(
         "示例：\n\n"
         "  kxreport validate 2023.yaml          检查年度文件，指出每个问题的行和列\n\n"
         "  kxreport build 2023.yaml -o dist/    生成 dist/2023.md 和 dist/2023.docx\n\n"
-        "  kxreport build 2023.yaml -f pdf      另外导出 PDF（需要 LibreOffice）\n\n"
+        "  kxreport build 2023.yaml -f pdf      只导出 PDF（需要 LibreOffice）\n\n"
         "  kxreport init 2024.yaml --from 2023.yaml   开始新的一年\n\n"
         "  kxreport stats 2023.yaml             列出全部指标、同比和计划完成率"
     ),
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     no_args_is_help=True,
     rich_markup_mode=None,
@@ -96,8 +95,10 @@ DiagnosticsOpt = Annotated[
 
 
 def _command(help_text: str) -> Any:
-    """``@app.command`` with Chinese help, our usage line and options metavar."""
-    return app.command(help=help_text, options_metavar="[选项]", cls=_Command)
+    """``@app.command`` with Chinese help, our usage line and options metavar; the list of
+    commands shows the help's first words (click would cut it after 45 characters)."""
+    short = re.split("[：。]", help_text, maxsplit=1)[0]
+    return app.command(help=help_text, short_help=short, options_metavar="[选项]", cls=_Command)
 
 
 FilesArg = Annotated[
@@ -202,7 +203,8 @@ def build(
         typer.Option(
             "-f",
             "--format",
-            help="输出格式：md、docx、pdf（可重复；默认 md 和 docx；pdf 需要 LibreOffice）",
+            help="输出格式：md、docx、pdf，可重复，写了哪几种就只生成哪几种（默认 md 和 docx；"
+            "pdf 需要 LibreOffice；三种都要就写 -f md -f docx -f pdf）",
             metavar="格式",
         ),
     ] = None,
@@ -466,14 +468,22 @@ def stats(
     file: Annotated[
         Path, typer.Argument(help="年度文件（YAML）", metavar="文件", show_default=False)
     ],
+    output: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            help="输出格式：table（默认，终端表格）、json、csv（供其他程序读取）",
+            metavar="格式",
+        ),
+    ] = "table",
     root: RootOpt = None,
 ) -> None:
-    from rich.console import Console
-
     from .compare import compare
     from .loader import load
-    from .report import stats_table
+    from .report import STATS_FORMATS, stats_table, stats_text
 
+    if output not in STATS_FORMATS:
+        _fail(UsageError(f"--format 只能是 {'、'.join(STATS_FORMATS)}，不能是“{output}”"))
     try:
         result = load(file, root=root)
     except KxreportError as exc:
@@ -481,11 +491,16 @@ def stats(
     if result.model is None:
         _reporter("text").file(file, result.diagnostics, "未通过", False)
         raise typer.Exit(1)
-    previous = result.previous.model if result.previous else None
+    comparison = compare(result.model, result.previous.model if result.previous else None)
+    if output != "table":
+        sys.stdout.write(stats_text(result.model, comparison, output))
+        return
+    from rich.console import Console
+
     console = Console(highlight=False, markup=False, emoji=False)
     if not console.is_terminal:
         console = Console(highlight=False, markup=False, emoji=False, width=200)
-    console.print(stats_table(result.model, compare(result.model, previous)))
+    console.print(stats_table(result.model, comparison))
 
 
 def _load_rules(paths: list[Path] | None) -> tuple[Any, ...]:

@@ -38,6 +38,11 @@ ZH: dict[str, str] = {
     "Aborted!": "已中止。",
     "{value!r} is not one of {choices}.": "{value!r} 不是可选值之一：{choices}。",
     "{value!r} is not a valid {number_type}.": "{value!r} 不是有效的{number_type}。",
+    # typer's completion options (plain strings, not marked for gettext)
+    "Install completion for the current shell.": "为当前的 shell（bash、zsh、fish）安装命令补全。",
+    "Show completion for the current shell, to copy it or customize the installation.": (
+        "显示当前 shell 的补全脚本，可以复制后自行安装。"
+    ),
 }
 
 ZH_PLURAL: dict[str, str] = {

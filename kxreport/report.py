@@ -166,45 +166,75 @@ def _print_text(diagnostics: list[Diagnostic]) -> None:
             console.print(" " * (len(gutter) - 2) + "| " + caret + "^")
 
 
+# The indicator table: (key in JSON, how the column is headed, alignment). "{year}" and
+# "{before}" are filled in with this year and last year.
+STATS_COLUMNS: tuple[tuple[str, str, str], ...] = (
+    ("key", "指标键", "left"),
+    ("label", "指标", "left"),
+    ("current", "{year}年", "right"),
+    ("previous", "{before}", "right"),
+    ("change", "同比", "left"),
+    ("target", "{before}计划目标", "right"),
+    ("completion_rate", "完成率", "right"),
+    ("status", "情况", "center"),
+)
+STATS_FORMATS = ("table", "json", "csv")
+
+
+def stats_rows(doc: YearFile, comparison: Comparison) -> list[dict[str, str | None]]:
+    """Every indicator with last year's value, 同比, last year's target and completion;
+    counts without a key last (they cannot be compared)."""
+    rows: list[dict[str, str | None]] = []
+    for row in comparison.rows:
+        values = (
+            row.key,
+            row.label,
+            str(row.current) if row.current else None,
+            str(row.previous) if row.previous else None,
+            row.change,
+            str(row.target) if row.target else None,
+            row.completion_rate,
+            row.status,
+        )
+        rows.append(dict(zip((c[0] for c in STATS_COLUMNS), values, strict=True)))
+    for figure in doc.figures("counts"):
+        if not figure.key:
+            rows.append(
+                {c[0]: None for c in STATS_COLUMNS}
+                | {"label": figure.label, "current": str(figure.value)}
+            )
+    return rows
+
+
+def stats_headers(doc: YearFile, comparison: Comparison) -> list[str]:
+    before = f"{comparison.previous_year}年" if comparison.has_previous else "上年"
+    return [title.format(year=doc.year, before=before) for _, title, _ in STATS_COLUMNS]
+
+
 def stats_table(doc: YearFile, comparison: Comparison) -> Table:
-    """Every indicator with last year's value, 同比, last year's target and completion."""
+    """The indicators as a terminal table; long cells wrap, nothing is cut off."""
     from rich.table import Table
     from rich.text import Text
 
-    before = f"{comparison.previous_year}年" if comparison.has_previous else "上年"
     table = Table(title=Text(plain(f"{doc.title or doc.default_title}：指标")))
-    for header, justify in (
-        ("指标键", "left"),
-        ("指标", "left"),
-        (f"{doc.year}年", "right"),
-        (before, "right"),
-        ("同比", "left"),
-        (f"{before}计划目标", "right"),
-        ("完成率", "right"),
-        ("情况", "center"),
-    ):
-        table.add_column(header, justify=justify)  # type: ignore[arg-type]
-    for row in comparison.rows:
-        table.add_row(
-            *_cells(
-                row.key,
-                row.label,
-                str(row.current) if row.current else "—",
-                str(row.previous) if row.previous else "—",
-                row.change or "—",
-                str(row.target) if row.target else "—",
-                row.completion_rate or "—",
-                row.status or "—",
-            )
-        )
-    for figure in doc.figures("counts"):
-        if not figure.key:
-            table.add_row(*_cells("", figure.label, str(figure.value), "—", "—", "—", "—", "—"))
+    for (_, _, justify), header in zip(STATS_COLUMNS, stats_headers(doc, comparison), strict=True):
+        table.add_column(header, justify=justify, overflow="fold")  # type: ignore[arg-type]
+    for row in stats_rows(doc, comparison):
+        table.add_row(*(Text(plain(value if value is not None else "—")) for value in row.values()))
     return table
 
 
-def _cells(*texts: str) -> list[Any]:
-    """Table cells as plain text: never markup, emoji codes or control sequences."""
-    from rich.text import Text
+def stats_text(doc: YearFile, comparison: Comparison, style: str) -> str:
+    """The indicators as JSON (keys as in STATS_COLUMNS) or CSV (headed like the table)."""
+    rows = stats_rows(doc, comparison)
+    if style == "json":
+        payload = {"title": doc.title or doc.default_title, "year": doc.year, "rows": rows}
+        return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
+    import csv
+    import io
 
-    return [Text(plain(text)) for text in texts]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(stats_headers(doc, comparison))
+    writer.writerows([["" if v is None else v for v in row.values()] for row in rows])
+    return out.getvalue()
