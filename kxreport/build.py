@@ -17,14 +17,14 @@ import io
 import os
 import traceback
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .errors import DataError, Diagnostic, KxreportError, UsageError
 from .files import TooLarge, read_regular, replace_together
-from .loader import YAML_SUFFIXES, load
+from .loader import load
 from .render import Rendered, render
 from .writers import docx, markdown, pdf
 
@@ -49,7 +49,8 @@ class Outcome:
     outputs: list[Path] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     error: str | None = None  # a problem that is not in the file's data (template, disk)
-    stale: list[str] = field(default_factory=list)  # with check: outputs missing or out of date
+    # with check: outputs missing or out of date, and why (缺少, 内容已过时 ...)
+    stale: list[tuple[Path, str]] = field(default_factory=list)
     data_failed: bool = False
 
     @property
@@ -68,29 +69,6 @@ def check_formats(formats: tuple[str, ...], *, checking: bool = False) -> None:
                 "--check 不比较 PDF（PDF 由 LibreOffice 生成，每次都不同）：请用 -f md -f docx"
             )
         pdf.check_available()
-
-
-def expand_sources(paths: Iterable[Path]) -> list[Path]:
-    """Year files: files as given; for a folder, every ``*.yaml`` directly inside it.
-    A path that does not exist, or is neither a file nor a folder, is a usage error."""
-    sources: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            found = sorted(
-                p for p in path.iterdir() if p.suffix.lower() in YAML_SUFFIXES and p.is_file()
-            )
-            if not found:
-                raise UsageError(f"文件夹 {path} 里没有 .yaml 年度文件")
-            sources.extend(found)
-        elif path.is_file():
-            sources.append(path)
-        elif path.exists() or path.is_symlink():
-            raise UsageError(
-                f"{path} 不是普通文件（是设备、管道或失效的链接）：kxreport 只读取普通文件"
-            )
-        else:
-            raise UsageError(f"找不到文件：{path}")
-    return list(dict.fromkeys(sources))
 
 
 def output_paths(source: Path, out_dir: Path | None, formats: tuple[str, ...]) -> list[Path]:
@@ -232,14 +210,14 @@ class Options:
 def _compare(fmt: str, path: Path, new: bytes) -> str | None:
     """Why ``path`` is not what would be built now, or None if it is."""
     if not path.is_file():
-        return f"{path}（缺少）" if not path.exists() else f"{path}（不是普通文件）"
+        return "缺少" if not path.exists() else "不是普通文件"
     try:
         old = read_regular(path, MAX_OLD_OUTPUT)
     except TooLarge:
-        return f"{path}（内容已过时）"
+        return "内容已过时"
     except UsageError:
-        return f"{path}（无法读取）"
-    return None if same_content(fmt, new, old) else f"{path}（内容已过时）"
+        return "无法读取"
+    return None if same_content(fmt, new, old) else "内容已过时"
 
 
 def build_one(source: Path, options: Options = Options()) -> Outcome:
@@ -252,9 +230,9 @@ def build_one(source: Path, options: Options = Options()) -> Outcome:
         targets = list(zip(o.formats, output_paths(source, o.out_dir, o.formats), strict=True))
         if o.check:
             for fmt, path in targets:
-                stale = _compare(fmt, path, produced.outputs[fmt])
-                if stale:
-                    outcome.stale.append(stale)
+                reason = _compare(fmt, path, produced.outputs[fmt])
+                if reason:
+                    outcome.stale.append((path, reason))
             return outcome
         inputs = {_key(p): p for p in [*produced.inputs, *o.inputs]}
         for _, path in targets:

@@ -153,17 +153,41 @@ def main(
     "示例：kxreport validate examples/linfen-2022.yaml"
 )
 def validate(
-    files: FilesArg,
+    files: Annotated[
+        list[Path],
+        typer.Argument(
+            help="年度文件（YAML）或包含年度文件的文件夹，可以写多个",
+            metavar="文件或文件夹...",
+            show_default=False,
+        ),
+    ],
     strict: StrictOpt = False,
     rules: RulesOpt = None,
     root: RootOpt = None,
+    changed: Annotated[
+        bool,
+        typer.Option(
+            "--changed",
+            help="把给出的文件当作改动了的文件（pre-commit 用）：年度文件直接检查；片段和下属单位文件"
+            "改为检查引用它们的年度文件（在 --root 或当前文件夹下查找）；其他 YAML 文件跳过",
+        ),
+    ] = False,
     diagnostics: DiagnosticsOpt = "text",
 ) -> None:
-    from .loader import load
+    from .loader import expand_sources, load
 
     reporter = _reporter(diagnostics)
     extra = _load_rules(rules)
     failed = 0
+    try:
+        if changed:
+            from .project import select
+
+            files = select(files, root or Path.cwd()).year_files
+        else:
+            files = expand_sources(files)
+    except KxreportError as exc:
+        _fail(exc)
     for path in files:
         try:
             result = load(path, extra, root=root)
@@ -248,8 +272,8 @@ def build(
         build_many,
         build_one,
         check_formats,
-        expand_sources,
     )
+    from .loader import expand_sources
 
     chosen = tuple(dict.fromkeys(formats)) if formats else DEFAULT_FORMATS
     reporter = _reporter(diagnostics)
@@ -269,13 +293,14 @@ def build(
         reporter.file(
             outcome.source, outcome.diagnostics, _verdict(outcome, check), not outcome.failed
         )
+        reporter.stale(outcome.source, outcome.stale)
         if outcome.error and diagnostics != "json":
             _say(f"错误：{outcome.error}", "red")
         if diagnostics == "text":
             for path in outcome.outputs:
                 _say(f"已写入 {path}")
-            for stale in outcome.stale:
-                _say(f"  需要重新生成：{stale}")
+            for path, reason in outcome.stale:
+                _say(f"  需要重新生成：{path}（{reason}）")
 
     if watch:
         from .watch import watch as watch_loop

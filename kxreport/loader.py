@@ -10,6 +10,7 @@ import datetime as dt
 import io
 import os
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -373,6 +374,30 @@ def _final(diagnostics: list[Diagnostic], path: str) -> list[Diagnostic]:
 
 
 _GLOB_CHARS = re.compile(r"[*?\[]")
+
+
+def expand_sources(paths: Iterable[Path]) -> list[Path]:
+    """Year files: files as given; for a folder, every ``*.yaml``/``*.yml`` directly inside
+    it (fragments live in subfolders). A path that does not exist, or is neither a file
+    nor a folder, is a usage error."""
+    sources: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(
+                p for p in path.iterdir() if p.suffix.lower() in YAML_SUFFIXES and p.is_file()
+            )
+            if not found:
+                raise UsageError(f"文件夹 {path} 里没有 .yaml 年度文件")
+            sources.extend(found)
+        elif path.is_file():
+            sources.append(path)
+        elif path.exists() or path.is_symlink():
+            raise UsageError(
+                f"{path} 不是普通文件（是设备、管道或失效的链接）：kxreport 只读取普通文件"
+            )
+        else:
+            raise UsageError(f"找不到文件：{path}")
+    return list(dict.fromkeys(sources))
 
 
 def glob_files(

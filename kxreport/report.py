@@ -146,6 +146,25 @@ class Reporter:
         if self.style != "json":
             say(f"{plain(path)}：{verdict}（{summary(diagnostics)}）")
 
+    def stale(self, source: object, outputs: list[tuple[Any, str]]) -> None:
+        """Outputs of ``source`` that ``build --check`` found missing or out of date: an
+        annotation on each output (github), a list in the file's entry (json)."""
+        if not outputs:
+            return
+        if self.style == "json" and self.files:
+            self.files[-1]["stale"] = [
+                {"path": _encodable(str(path)), "reason": reason} for path, reason in outputs
+            ]
+        elif self.style == "github":
+            for path, reason in outputs:
+                message = f"{path}{reason}：请运行 kxreport build {source} 重新生成并提交"
+                title = _escape_property("kxreport stale-output")
+                print(
+                    f"::error file={_escape_property(plain(path))},title={title}::"
+                    f"{_escape_data(plain(message, newlines=True))}",
+                    flush=True,
+                )
+
     def finish(self) -> None:
         if self.style == "json":
             text = json.dumps({"files": self.files}, ensure_ascii=False, indent=2)

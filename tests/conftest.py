@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import subprocess
+import sys
+import venv
 from pathlib import Path
 
 import pytest
@@ -40,3 +43,24 @@ def require(available: object, what: str) -> None:
     if os.environ.get("KXREPORT_REQUIRE_CLIENTS"):
         pytest.fail(f"{what} is required here (KXREPORT_REQUIRE_CLIENTS) but missing")
     pytest.skip(f"{what} is not installed")
+
+
+def isolated_venv(folder: Path) -> Path:
+    """A fresh venv that does not see the base interpreter's packages; the dependencies
+    come from the environment running the tests (its site-packages, through a .pth file),
+    so nothing is downloaded and a user's virtualenv works as well as CI's system Python.
+    The project itself is not on that path (a .pth only adds folders, it does not run the
+    editable-install hooks inside them), so what is imported is what is installed."""
+    venv.EnvBuilder(system_site_packages=False, with_pip=False).create(folder)
+    python = folder / "bin" / "python"
+    site = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    ours = [
+        p for p in sys.path if p.endswith(("site-packages", "dist-packages")) and Path(p).is_dir()
+    ]
+    Path(site, "_test_dependencies.pth").write_text("\n".join(ours) + "\n", encoding="utf-8")
+    return python

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import venv
 import zipfile
 from pathlib import Path
 
 import pytest
 
-from .conftest import EXAMPLES, ROOT
+from .conftest import EXAMPLES, ROOT, isolated_venv
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 
@@ -47,27 +46,6 @@ def test_wheel_contains_the_templates_inside_the_package(wheel: Path):
     assert "kxreport/writers/skeleton.docx" in names
     assert "kxreport/rules/stale.yaml" in names
     assert any(name.endswith("entry_points.txt") for name in names)
-
-
-def isolated_venv(folder: Path) -> Path:
-    """A fresh venv that does not see the base interpreter's packages; the dependencies
-    come from the environment running the tests (its site-packages, through a .pth file),
-    so nothing is downloaded and a user's virtualenv works as well as CI's system Python.
-    The project itself is not on that path (a .pth only adds folders, it does not run the
-    editable-install hooks inside them), so what is imported is what is installed."""
-    venv.EnvBuilder(system_site_packages=False, with_pip=False).create(folder)
-    python = folder / "bin" / "python"
-    site = subprocess.run(
-        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.strip()
-    ours = [
-        p for p in sys.path if p.endswith(("site-packages", "dist-packages")) and Path(p).is_dir()
-    ]
-    Path(site, "_test_dependencies.pth").write_text("\n".join(ours) + "\n", encoding="utf-8")
-    return python
 
 
 def test_installed_wheel_builds_an_example_from_another_folder(wheel: Path, tmp_path: Path):
