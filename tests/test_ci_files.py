@@ -286,7 +286,7 @@ def test_pre_commit_runs_the_hook_from_this_repository(tmp_path):
 
     done = hook()
     assert done.returncode == 1, done.stdout + done.stderr
-    assert "reports/parts/kepu.yaml:1:13: 错误: “XX”是没有填写的占位符" in done.stdout
+    assert "reports/parts/kepu.yaml:1:15: 错误: “XX”是没有填写的占位符" in done.stdout
     assert "2022.yaml：通过" in done.stdout
     assert "kxreport.yml" not in done.stdout.split("kxreport validate", 1)[-1].split("\n", 1)[-1]
     # a commit that only touches the fragment still checks the year file that includes it
