@@ -101,6 +101,14 @@ def _command(help_text: str) -> Any:
     return app.command(help=help_text, short_help=short, options_metavar="[选项]", cls=_Command)
 
 
+SourcesArg = Annotated[
+    list[Path],
+    typer.Argument(
+        help="年度文件（YAML）或包含年度文件的文件夹，可以写多个",
+        metavar="文件或文件夹...",
+        show_default=False,
+    ),
+]
 FilesArg = Annotated[
     list[Path],
     typer.Argument(help="年度文件（YAML），可以写多个", metavar="文件...", show_default=False),
@@ -153,14 +161,7 @@ def main(
     "示例：kxreport validate examples/linfen-2022.yaml"
 )
 def validate(
-    files: Annotated[
-        list[Path],
-        typer.Argument(
-            help="年度文件（YAML）或包含年度文件的文件夹，可以写多个",
-            metavar="文件或文件夹...",
-            show_default=False,
-        ),
-    ],
+    files: SourcesArg,
     strict: StrictOpt = False,
     rules: RulesOpt = None,
     root: RootOpt = None,
@@ -210,14 +211,7 @@ def validate(
     "示例：kxreport build --check examples/ -o dist/    只比较，不写文件（CI 用）"
 )
 def build(
-    files: Annotated[
-        list[Path],
-        typer.Argument(
-            help="年度文件（YAML）或包含年度文件的文件夹，可以写多个",
-            metavar="文件或文件夹...",
-            show_default=False,
-        ),
-    ],
+    files: SourcesArg,
     out_dir: Annotated[
         Path | None,
         typer.Option("-o", "--out-dir", help="输出文件夹（默认与年度文件相同）", metavar="文件夹"),
