@@ -24,19 +24,23 @@ _YEAR_KEYS = ("org", "year", "kind")
 _TOP_LEVEL_KEY = re.compile(r"^(org|year|kind)\s*:", re.MULTILINE)
 
 
-def looks_like_a_year_file(path: Path) -> bool:
-    """A mapping with at least two of ``org``, ``year`` and ``kind`` at the top; a file that
-    does not parse counts when its text has two such keys at the start of a line (so a
-    broken year file is still validated, and its syntax error reported)."""
+def _year_file(path: Path) -> tuple[bool, object]:
+    """Whether ``path`` is a year file, and its data: a mapping with at least two of
+    ``org``, ``year`` and ``kind`` at the top; a file that does not parse counts when its
+    text has two such keys at the start of a line (so a broken year file is still
+    validated, and its syntax error reported)."""
     try:
         read = read_yaml(path)
     except KxreportError:
-        return False
+        return False, None
     if isinstance(read.data, dict):
-        return sum(key in read.data for key in _YEAR_KEYS) >= 2
-    if read.source is None:
-        return False
-    return len(set(_TOP_LEVEL_KEY.findall(read.source.text))) >= 2
+        return sum(key in read.data for key in _YEAR_KEYS) >= 2, read.data
+    text = read.source.text if read.source is not None else ""
+    return len(set(_TOP_LEVEL_KEY.findall(text))) >= 2, None
+
+
+def looks_like_a_year_file(path: Path) -> bool:
+    return _year_file(path)[0]
 
 
 @dataclass
@@ -59,14 +63,13 @@ def _yaml_files(root: Path) -> list[Path]:
     return found
 
 
-def _references(year_file: Path, root: Path) -> set[Path]:
+def _references(year_file: Path, data: object, root: Path) -> set[Path]:
     """The files a year file brings in through ``include:`` and ``units:``."""
-    read = read_yaml(year_file)
-    if not isinstance(read.data, dict):
+    if not isinstance(data, dict):
         return set()
     found: set[Path] = set()
     for key in ("include", "units"):
-        patterns = read.data.get(key) or []
+        patterns = data.get(key) or []
         for pattern in [patterns] if isinstance(patterns, str) else patterns:
             if isinstance(pattern, str):
                 matches, _ = glob_files(year_file.parent, pattern, project_root(year_file, root))
@@ -90,9 +93,10 @@ def select(changed: list[Path], root: Path) -> Selection:
         wanted = {Path(os.path.realpath(p)): p for p in pending}
         referenced: set[Path] = set()
         for candidate in _yaml_files(root):
-            if not looks_like_a_year_file(candidate):
+            is_year, data = _year_file(candidate)
+            if not is_year:
                 continue
-            hits = _references(candidate, root) & wanted.keys()
+            hits = _references(candidate, data, root) & wanted.keys()
             if hits:
                 referenced |= hits
                 chosen = {Path(os.path.realpath(p)) for p in selection.year_files}

@@ -28,11 +28,11 @@ MAX_PRINTED = 100  # diagnostics printed per file (text and github); the rest ar
 # (escape sequences that move the cursor or clear the screen), bidirectional overrides
 # (text that displays in another order than it reads), line separators, and lone
 # surrogates (undecodable file names, which no UTF-8 stream can print).
-_UNSAFE = re.compile(
-    "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029\ud800-\udfff]"
-)
-# json.dumps escapes C0 controls itself; these it leaves as they are
-_UNSAFE_IN_JSON = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+# DEL and C1 controls, bidirectional controls and line separators; json.dumps escapes C0
+# controls itself but leaves these as they are
+_INVISIBLE = "\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029"
+_UNSAFE = re.compile(f"[\x00-\x1f{_INVISIBLE}\ud800-\udfff]")
+_UNSAFE_IN_JSON = re.compile(f"[{_INVISIBLE}]")
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 

@@ -67,9 +67,8 @@ def md_inline(value: Any) -> Markup:
     return value if isinstance(value, Markup) else Markup(md_escape(str(value), line_start=False))
 
 
-def finalize(value: Any) -> Any:
-    """Every printed value: markup a template or filter made stays, anything else is text."""
-    return value if isinstance(value, Markup) else Markup(md_escape(str(value)))
+# Every printed value: markup a template or filter made stays, anything else is text.
+finalize = md
 
 
 def md_concat(parts: Iterable[Any]) -> Any:
@@ -81,12 +80,6 @@ def md_concat(parts: Iterable[Any]) -> Any:
     return spend("".join(str(p) for p in items))
 
 
-def _joined(sep: Any, items: list[Any]) -> Any:
-    if isinstance(sep, Markup) or any(isinstance(i, Markup) for i in items):
-        return spend(md(sep).join(md(i) for i in items))
-    return spend(str(sep).join(str(i) for i in items))
-
-
 @jinja2.pass_environment
 def _join_filter(
     env: jinja2.Environment, value: Iterable[Any], d: Any = "", attribute: Any = None
@@ -94,7 +87,9 @@ def _join_filter(
     """Jinja's ``join``, escaping for Markdown like :func:`md_concat`."""
     if attribute is not None:
         value = map(jinja2.filters.make_attrgetter(env, attribute), value)
-    return _joined(d, list(value))
+    items = list(value)
+    between = [part for item in items for part in (d, item)][1:]  # item, d, item, d, item
+    return md_concat(between)
 
 
 # --- the output budget -----------------------------------------------------------------

@@ -64,3 +64,23 @@ def isolated_venv(folder: Path) -> Path:
     ]
     Path(site, "_test_dependencies.pth").write_text("\n".join(ours) + "\n", encoding="utf-8")
     return python
+
+
+def run_python(*args: str, env: dict[str, str] | None = None, timeout: int = 60):
+    """A fresh Python process (``-c CODE …`` or ``-m kxreport …``), output captured; a
+    hang fails the test at ``timeout``."""
+    import os
+
+    return subprocess.run(
+        [sys.executable, *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+        env={**os.environ, **(env or {})},
+    )
+
+
+def run_kxreport(*args: str, env: dict[str, str] | None = None):
+    """The command line in a real process (rich sees a pipe, not CliRunner's buffer)."""
+    return run_python("-m", "kxreport", *args, env=env)

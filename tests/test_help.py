@@ -14,20 +14,13 @@ import pytest
 
 from kxreport.help import cells, wrap
 
-from .conftest import EXAMPLES
+from .conftest import EXAMPLES, run_kxreport
 
 COMMANDS = [[], ["validate"], ["build"], ["fmt"], ["init"], ["schema"], ["stats"]]
 
 
-def kxreport(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "kxreport", *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-        env={**os.environ, "COLUMNS": "80", **(env or {})},
-    )
+def kxreport(*args: str) -> subprocess.CompletedProcess[str]:
+    return run_kxreport(*args, env={"COLUMNS": "80"})
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c) or "main")

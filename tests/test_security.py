@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 import textwrap
 from pathlib import Path
@@ -21,7 +20,7 @@ from kxreport.loader import load
 from kxreport.model import YearFile
 from kxreport.render import render_markdown
 
-from .conftest import EXAMPLES, MINIMAL
+from .conftest import EXAMPLES, MINIMAL, run_python
 
 runner = CliRunner()
 SECRET = "root:x:0:0:绝密内容"
@@ -222,13 +221,7 @@ def test_a_render_that_takes_too_much_memory_is_stopped(tmp_path):
             print(exc)
         """
     )
-    done = subprocess.run(
-        [sys.executable, "-c", child, str(EXAMPLES / "demo-2023.yaml"), str(folder)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    done = run_python("-c", child, str(EXAMPLES / "demo-2023.yaml"), str(folder))
     assert "模板占用的内存超过 64 MB" in done.stdout, done.stderr
 
 
@@ -252,13 +245,7 @@ def test_template_attacks_in_a_child_stay_within_one_gigabyte(tmp_path):
         "{{ (range(10000)|list) * (range(10000)|list|length) }}",
     ]:
         (folder / "summary.md.j2").write_text(template, encoding="utf-8")
-        done = subprocess.run(
-            [sys.executable, "-c", child, str(tmp_path / "2023.yaml"), str(folder)],
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
+        done = run_python("-c", child, str(tmp_path / "2023.yaml"), str(folder))
         assert done.returncode == 1, done.stderr
         assert "Traceback" not in done.stderr and "模板" in done.stderr
 

@@ -13,23 +13,12 @@ from typer.testing import CliRunner
 from kxreport.cli import app, run
 from kxreport.report import plain
 
-from .conftest import EXAMPLES, MINIMAL
+from .conftest import EXAMPLES, MINIMAL, run_kxreport
 
 runner = CliRunner()
 
 
-def cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """The real console script path (rich decides colours itself), on a pseudo-file."""
-    import os
-
-    return subprocess.run(
-        [sys.executable, "-m", "kxreport", *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-        env={**os.environ, **(env or {})},
-    )
+cli = run_kxreport
 
 
 @pytest.mark.parametrize("line", [100, 1234, 8])
