@@ -3,7 +3,6 @@ prose as recorded, dates inside the report year, duplicate activities and honour
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Hashable, Iterable
 from typing import Any
 
@@ -87,7 +86,8 @@ def _figures_in_prose(source: Source, loc: Loc, item: Item) -> list[Diagnostic]:
     """An item with prose must write each of its figures exactly as it is recorded."""
     if not item.text:
         return []
-    prose = _squash(item.text)
+    from .numbers import written_in
+
     return [
         source.at(
             (*loc, kind, f, "value"),
@@ -97,12 +97,8 @@ def _figures_in_prose(source: Source, loc: Loc, item: Item) -> list[Diagnostic]:
         )
         for kind in ("counts", "targets")
         for f, figure in enumerate(getattr(item, kind))
-        if _squash(str(figure.value)) not in prose
+        if not written_in(item.text, figure.value)
     ]
-
-
-def _squash(text: str) -> str:
-    return re.sub(r"\s+", "", text)
 
 
 def _duplicates(
