@@ -13,6 +13,7 @@ from typer.core import TyperCommand, TyperGroup
 from . import __version__, i18n
 from .errors import DataError, KxreportError, UsageError
 from .help import Context as HelpContext
+from .kinds import ORG_LEVELS
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -94,11 +95,13 @@ DiagnosticsOpt = Annotated[
 ]
 
 
-def _command(help_text: str) -> Any:
+def _command(help_text: str, name: str | None = None) -> Any:
     """``@app.command`` with Chinese help, our usage line and options metavar; the list of
     commands shows the help's first words (click would cut it after 45 characters)."""
     short = re.split("[：。]", help_text, maxsplit=1)[0]
-    return app.command(help=help_text, short_help=short, options_metavar="[选项]", cls=_Command)
+    return app.command(
+        name, help=help_text, short_help=short, options_metavar="[选项]", cls=_Command
+    )
 
 
 SourcesArg = Annotated[
@@ -340,12 +343,12 @@ def _verdict(outcome: Any, check: bool) -> str:
     return "已生成"
 
 
-def _with_progress(sources: list[Path], show: Any, run: Any) -> Any:
+def _with_progress(sources: list[Path], show: Any, run: Any, label: str = "生成中") -> Any:
     """Run with a rich progress bar on a terminal; each outcome is shown as it arrives."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     with Progress(
-        TextColumn("生成中"), BarColumn(), MofNCompleteColumn(), console=_stderr(), transient=True
+        TextColumn(label), BarColumn(), MofNCompleteColumn(), console=_stderr(), transient=True
     ) as progress:
         task = progress.add_task("build", total=len(sources))
 
@@ -415,7 +418,7 @@ def init(
         str | None,
         typer.Option(
             "--level",
-            help="单位层级（省、市、县、区、街道、高校、企业；默认按名称判断）",
+            help="单位层级（" + "、".join(ORG_LEVELS) + "；默认按名称判断）",
             metavar="层级",
         ),
     ] = None,
@@ -450,6 +453,99 @@ def init(
         _fail(exc)
     for path in written:
         _say(f"已写入 {path}")
+
+
+@_command(
+    "导入已有的材料：把 Word 文件（.docx；装了 LibreOffice 时还有 .doc、.wps、.odt、.rtf）"
+    "或从网页复制的文字（.txt、.md）变成年度文件。繁体转为简体、半角标点改为全角，网页上的"
+    "导航、来源、浏览次数、图片说明、编辑和版权声明等删去；按编号（一、（一）1.（1））、标题样式、"
+    "加粗和段首小标题分出各部分和条目，正文里的每个数字按原文写法记入该条目的 counts，"
+    "荣誉句子整理为 honours。导入时的判断都在文件里用“# 导入：”注释标出；原文没有的内容"
+    "（日期、层级等）不会编造，留空让 validate 提示。不会覆盖已有文件（除非 --force）。\n\n"
+    "示例：kxreport import 2022年工作总结.docx -o 2022.yaml\n\n"
+    "示例：kxreport import 新闻稿.txt --org 临汾市科学技术协会 --year 2022\n\n"
+    "示例：kxreport import 各县材料/*.docx -o counties/    每个文件导入为一个年度文件",
+    name="import",
+)
+def import_(
+    sources: Annotated[
+        list[Path],
+        typer.Argument(
+            help="要导入的材料：.docx、.doc、.wps、.odt、.rtf、.txt、.md，可以写多个",
+            metavar="材料...",
+            show_default=False,
+        ),
+    ],
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "-o",
+            "--output",
+            help="写入的年度文件（.yaml），或文件夹（导入多个材料时；以 / 结尾或已存在的文件夹）；"
+            "默认写在材料旁边，同名 .yaml",
+            metavar="文件或文件夹",
+        ),
+    ] = None,
+    org: Annotated[
+        str | None,
+        typer.Option("--org", help="单位全称（原文没有写明或写得不对时）", metavar="名称"),
+    ] = None,
+    year: Annotated[
+        int | None,
+        typer.Option(
+            "--year", help="年度（原文标题没有写年度时）", metavar="年", min=1949, max=2100
+        ),
+    ] = None,
+    kind: Annotated[
+        str | None,
+        typer.Option(
+            "--kind", help="summary（工作总结）或 plan（工作要点）；默认按标题判断", metavar="文种"
+        ),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="覆盖已存在的年度文件")] = False,
+) -> None:
+    from .importer import import_file, outputs_for, summary_line
+    from .scaffold import write_new
+
+    if kind not in (None, "summary", "plan"):
+        _fail(UsageError(f"--kind 只能是 summary 或 plan，不能是“{kind}”"))
+    try:
+        targets = outputs_for(sources, output, force=force)
+    except KxreportError as exc:
+        _fail(exc)
+    failed = 0
+
+    def one(source: Path) -> None:
+        nonlocal failed
+        try:
+            results = import_file(source, targets[source], org=org, year=year, kind=kind)
+            for result in results:
+                if result.output.exists() and not force:
+                    raise UsageError(
+                        f"{result.output} 已经存在：不会覆盖它（确实要覆盖请加 --force）"
+                    )
+            for result in results:
+                write_new(result.output, result.text, force=force)
+        except KxreportError as exc:
+            _say(f"{source}：{exc}", "red")
+            failed += 1
+            return
+        for result in results:
+            _say(f"已导入 {source} → {result.output}")
+            _say("  " + summary_line(result.imported))
+
+    console = _stderr()
+    if console.is_terminal and len(sources) > 1:
+        _with_progress(
+            sources, lambda _: None, lambda done: [done(one(s)) for s in sources], "导入中"
+        )
+    else:
+        for source in sources:
+            one(source)
+    if len(sources) > 1:
+        _say(f"共 {len(sources)} 份材料：{len(sources) - failed} 份导入，{failed} 份失败")
+    if failed:
+        raise typer.Exit(1)
 
 
 @_command(

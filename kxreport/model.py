@@ -22,6 +22,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from .kinds import DOC_KINDS, DOC_PERIODS, ORG_LEVELS
 from .text import fold_lines
 from .values import Count, Period, check_unit
 
@@ -60,9 +61,10 @@ def _as_list(value: Any) -> Any:
 
 Names = Annotated[list[Line], BeforeValidator(_as_list, json_schema_input_type=Line | list[Line])]
 
-OrgLevel = Literal["省", "市", "县", "区", "街道", "高校", "企业"]
+OrgLevel = Literal[ORG_LEVELS]  # type: ignore[valid-type]
 HonourLevel = Literal["国家级", "省级", "市级", "县级"]
-DocKind = Literal["summary", "plan"]
+DocKind = Literal[DOC_KINDS]  # type: ignore[valid-type]
+DocPeriod = Literal[DOC_PERIODS]  # type: ignore[valid-type]
 SectionKind = Literal[
     "party",
     "scientists",
@@ -107,7 +109,7 @@ class Org(Base):
     )
     level: OrgLevel = Field(
         title="单位层级",
-        description="省、市、县、区、街道、高校或企业。",
+        description="省、市、州（自治州）、盟、地区、县（旗）、区、乡镇、街道、高校或企业。",
     )
 
     @property
@@ -160,6 +162,11 @@ class Honour(Base):
         title="授予方式",
         description="“被……授予/评为/确定为/设立为”中的动词，默认“授予”。",
     )
+    date: Period | None = Field(
+        default=None,
+        title="日期",
+        description="获得荣誉的日期或月份，例如 2022-07、2022年7月；在报告年度内可以不写年份：7月。",
+    )
 
 
 class Figure(Base):
@@ -197,7 +204,10 @@ class Activity(Base):
     date: Period | None = Field(
         default=None,
         title="日期",
-        description="日期、月份或起止：2022-09-17、2022-09、2022-09-17/2022-09-23。",
+        description=(
+            "日期、月份或起止：2022-09-17、2022-09、2022-09-17/2022-09-23、2022年9月17日；"
+            "在报告年度内可以不写年份：9月17日、9月17日至23日。"
+        ),
     )
     place: Line | None = Field(default=None, title="地点", description="活动地点。")
     participants: Count | None = Field(
@@ -270,7 +280,10 @@ class Section(Base):
     title: Line | None = Field(
         default=None,
         title="标题",
-        description="本部分的标题，例如“坚持党建引领，锻造‘红色科协’新高地”；不写用默认标题。",
+        description=(
+            "本部分的标题，例如“坚持党建引领，锻造‘红色科协’新高地”；不写用默认标题。"
+            "自定义部分（custom）不写标题时，它的段落不加标题、不占编号（新闻稿式的连续段落）。"
+        ),
     )
     intro: Text | None = Field(default=None, title="导语", description="本部分开头的概述段落。")
     items: list[Item] = Field(default_factory=list, title="条目", description="本部分的各项工作。")
@@ -280,17 +293,22 @@ class Section(Base):
         description="本部分末尾集中列出的荣誉，例如下属单位在该领域获得的表彰。",
     )
 
-    @model_validator(mode="after")
-    def _custom_needs_title(self) -> Section:
-        if self.kind == "custom" and not self.title:
-            raise PydanticCustomError(
-                "custom_title", "自定义部分（kind: custom）必须写“标题”（title）"
-            )
-        return self
-
     @property
     def is_empty(self) -> bool:
         return not (self.intro or self.items or self.honours)
+
+
+class SourceNote(Base):
+    name: Line | None = Field(
+        default=None, title="来源", description="材料的来源，例如刊发它的网站“临汾新闻网”。"
+    )
+    date: Date | None = Field(
+        default=None,
+        title="发布日期",
+        description="网页或报刊的发布日期；它不是成文日期（落款日期写在 date）。",
+    )
+    url: Line | None = Field(default=None, title="网址", description="原文网址。")
+    author: Line | None = Field(default=None, title="作者", description="作者、记者或供稿人。")
 
 
 class YearFile(Base):
@@ -301,6 +319,11 @@ class YearFile(Base):
     kind: DocKind = Field(
         title="文种",
         description="summary 工作总结（综述），plan 工作要点（计划）。",
+    )
+    period: DocPeriod = Field(
+        default="year",
+        title="时段",
+        description="year 全年（默认），half 上半年，stage 阶段性（例如开头是“今年以来”的材料）。",
     )
     title: Line | None = Field(
         default=None,
@@ -314,6 +337,11 @@ class YearFile(Base):
     )
     issuer: Line | None = Field(
         default=None, title="落款单位", description="落款的发文机关；不写用单位全称。"
+    )
+    source: SourceNote | None = Field(
+        default=None,
+        title="来源",
+        description="从网页或报刊导入时的来源说明（来源、发布日期、作者）；不出现在文档里，也不是成文日期。",
     )
     recipients: Names = Field(
         default_factory=list,
@@ -362,6 +390,26 @@ class YearFile(Base):
         description="true 时在正文后附“主要工作指标”表（各条目的数字）和“主要目标”表（各条目的目标）。",
     )
 
+    @model_validator(mode="after")
+    def _dates_in_report_year(self) -> YearFile:
+        """Dates written without a year ("7月31日") are in the report year."""
+        for _, item, _ in self.items():
+            for activity in item.activities:
+                if activity.date is not None:
+                    activity.date = activity.date.in_year(self.year)
+        for honour in self.all_honours():
+            if honour.date is not None:
+                honour.date = honour.date.in_year(self.year)
+        return self
+
+    def all_honours(self) -> list[Honour]:
+        found = list(self.honours)
+        for section in self.sections:
+            found += section.honours
+        for _, item, _ in self.items():
+            found += item.honours
+        return found
+
     def items(self) -> Iterator[tuple[FieldPath, Item, int]]:
         """Every item with its path and depth (1 = （一）), depth first, in document order."""
         for index, section in enumerate(self.sections):
@@ -396,4 +444,5 @@ class YearFile(Base):
     @property
     def default_title(self) -> str:
         noun = "工作总结" if self.kind == "summary" else "工作要点"
-        return f"{self.org.short}{self.year}年{noun}"
+        half = "上半年" if self.period == "half" else ""
+        return f"{self.org.short}{self.year}年{half}{noun}"

@@ -17,18 +17,41 @@ from pydantic import BaseModel
 
 from .errors import UsageError
 from .files import atomic_write
+from .kinds import ORG_LEVELS
 from .model import SECTION_KINDS, Figure, Item, Org, Overview, Section, YearFile
 from .text import forbidden_char_message
 
-LEVELS = ("街道", "高校", "企业", "省", "市", "县", "区")
+LEVELS = ORG_LEVELS
+
+# the ending of a place's name -> its level; the longest ending is tried first
+_PLACE_ENDINGS: tuple[tuple[str, str], ...] = (
+    ("街道办事处", "街道"),
+    ("街道", "街道"),
+    ("自治州", "州"),
+    ("自治区", "省"),
+    ("自治县", "县"),
+    ("自治旗", "县"),
+    ("地区", "地区"),
+    ("新区", "区"),
+    ("省", "省"),
+    ("市", "市"),
+    ("州", "州"),
+    ("盟", "盟"),
+    ("县", "县"),
+    ("旗", "县"),
+    ("区", "区"),
+    ("乡", "乡镇"),
+    ("镇", "乡镇"),
+)
 
 
 def guess_level(name: str) -> str | None:
-    """省/市/县/区/街道 from the organisation's name (临汾市科学技术协会 -> 市)."""
+    """The level from the organisation's name (临汾市科学技术协会 -> 市, 延边朝鲜族自治州科协
+    -> 州, 阿拉善盟科协 -> 盟, 某某镇科协 -> 乡镇); None when the name does not say."""
     for suffix in ("科学技术协会", "科协"):
         name = name.removesuffix(suffix)
-    for level in ("街道", "省", "市", "县", "区"):
-        if name.endswith(level):
+    for ending, level in _PLACE_ENDINGS:
+        if name.endswith(ending):
             return level
     if name.endswith(("大学", "学院")):
         return "高校"
@@ -41,7 +64,7 @@ def _short(name: str) -> str:
     return name.replace("科学技术协会", "科协")
 
 
-def _scalar(value: Any) -> str:
+def scalar(value: Any) -> str:
     """A YAML scalar that reads back as exactly ``value``: plain when YAML would read the
     plain text back as the same string, double-quoted (JSON syntax) otherwise — so
     ``null``, ``true``, ``2023``, ``2024-01-10``, ``~``, ``- x`` or ``a: b`` stay text."""
@@ -84,7 +107,7 @@ class _Writer:
     ) -> None:
         if hint:
             self.hint(model, name, indent)
-        self.lines.append(" " * indent + f"{name}: {_scalar(value)}".rstrip())
+        self.lines.append(" " * indent + f"{name}: {scalar(value)}".rstrip())
 
     def text(self) -> str:
         return "\n".join(self.lines) + "\n"
@@ -96,15 +119,15 @@ def _figures(w: _Writer, figures: list[Figure], indent: int, *, keep_values: boo
     for figure in figures:
         unit = figure.unit or figure.value.unit
         value = str(figure.value) if keep_values else None
-        w.lines.append(" " * indent + f"  - key: {_scalar(figure.key)}")
-        w.lines.append(" " * indent + f"    label: {_scalar(figure.label)}")
+        w.lines.append(" " * indent + f"  - key: {scalar(figure.key)}")
+        w.lines.append(" " * indent + f"    label: {scalar(figure.label)}")
         w.lines.append(
             " " * indent
-            + f"    value: {_scalar(value)}".rstrip()
+            + f"    value: {scalar(value)}".rstrip()
             + ("" if keep_values else "   # 填写今年的数值，例如 30、“30余”")
         )
         if unit and not keep_values:
-            w.lines.append(" " * indent + f"    unit: {_scalar(unit)}")
+            w.lines.append(" " * indent + f"    unit: {scalar(unit)}")
 
 
 def scaffold(
@@ -219,7 +242,7 @@ def _sections(w: _Writer, previous: YearFile | None) -> None:
             continue
         w.lines.append("    items:")
         for item in items:
-            w.lines.append(f"      - heading: {_scalar(item.heading)}".rstrip())
+            w.lines.append(f"      - heading: {scalar(item.heading)}".rstrip())
             w.field(Item, "text", None, 8)
             if item.counts:
                 _figures(w, item.counts, 8)

@@ -126,3 +126,72 @@ def forbidden_char_message(text: str, what: str = "文字") -> str | None:
     if 0x7F <= code <= 0x9F:
         return f"{what}中有控制字符 {where}；请删除它"
     return f"{what}中有 Word 文档无法保存的控制字符 {where}；请删除它"
+
+
+# --- punctuation of Chinese text -----------------------------------------------------------
+
+_HAN = r"\u3400-\u9fff\uf900-\ufaff"
+_CN_CONTEXT = _HAN + r"“”‘’（）《》【】、，。；：！？…—"
+_FULL = {",": "，", ":": "：", ";": "；", "?": "？", "!": "！"}
+# an ASCII mark with Chinese text on one side (not between digits: 2,588 and 09:13 stay)
+_HALF_MARK = re.compile(
+    r"(?<=[" + _CN_CONTEXT + r"])[ \t]*([,:;?!])[ \t]*"
+    r"|[ \t]*([,:;?!])[ \t]*(?=[" + _HAN + r"“（《])"
+)
+_HALF_PARENS = re.compile(r"\(([^()\n]{0,200})\)")
+_STRAIGHT_QUOTES = re.compile(r'"([^"\n]{1,200})"')
+_YEAR_RANGE = re.compile(r"((?:19|20)\d{2})\s*[-~～–－]\s*((?:19|20)\d{2})(?=\s*年)")
+_MONTH_RANGE = re.compile(r"(?<!\d)(\d{1,2})\s*[-~～–－]\s*(\d{1,2})(?=\s*月)")
+
+
+def normalize_punctuation(text: str) -> str:
+    """Half-width punctuation inside Chinese text made full-width (，：；？！（）“”), and ranges
+    of years or months written with a dash: 2021-2025年 -> 2021—2025年."""
+    for _ in range(3):  # a mark after a bracket just made full-width: （看看）?
+        new = "".join(part for _, _, part in _punctuation_parts(text))
+        if new == text:
+            break
+        text = new
+    return text
+
+
+def punctuation_problems(text: str) -> list[tuple[int, str, str]]:
+    """(offset, what is written, what Chinese text writes) for each half-width mark."""
+    return [(start, old, new) for start, old, new in _punctuation_parts(text) if old != new]
+
+
+def _punctuation_parts(text: str) -> list[tuple[int, str, str]]:
+    """The text as consecutive (offset, original, replacement) pieces."""
+    changes: list[tuple[int, int, str]] = []
+
+    def has_han(s: str) -> bool:
+        return re.search("[" + _HAN + "]", s) is not None
+
+    for m in _HALF_PARENS.finditer(text):
+        before = text[m.start() - 1 : m.start()]
+        if has_han(m[1]) or has_han(before):
+            changes.append((m.start(), m.start() + 1, "（"))
+            changes.append((m.end() - 1, m.end(), "）"))
+    for m in _STRAIGHT_QUOTES.finditer(text):
+        if has_han(m[1]):
+            changes.append((m.start(), m.start() + 1, "“"))
+            changes.append((m.end() - 1, m.end(), "”"))
+    for m in _HALF_MARK.finditer(text):
+        mark = m[1] or m[2]
+        changes.append((m.start(), m.end(), _FULL[mark]))
+    for pattern in (_YEAR_RANGE, _MONTH_RANGE):
+        for m in pattern.finditer(text):
+            changes.append((m.end(1), m.start(2), "—"))
+    changes.sort()
+    parts: list[tuple[int, str, str]] = []
+    position = 0
+    for start, end, new in changes:
+        if start < position:
+            continue  # overlapping: the first change wins
+        if start > position:
+            parts.append((position, text[position:start], text[position:start]))
+        parts.append((start, text[start:end], new))
+        position = end
+    if position < len(text):
+        parts.append((position, text[position:], text[position:]))
+    return parts

@@ -296,6 +296,26 @@ class Period:
     start: dt.date
     end: dt.date
     granularity: Granularity
+    # written without a year ("7月31日"): the year file puts it in the report year
+    yearless: bool = False
+
+    def in_year(self, year: int) -> Period:
+        """This period in ``year`` when it was written without one."""
+        if not self.yearless:
+            return self
+        try:
+            start = self.start.replace(year=year)
+            end = self.end.replace(year=year + (self.end.year - self.start.year))
+        except ValueError:
+            raise PydanticCustomError(
+                "period_invalid",
+                "{year} 年没有 {month} 月 {day} 日",
+                {"year": year, "month": self.start.month, "day": self.start.day},
+            ) from None
+        if self.granularity == "month":
+            nxt = dt.date(end.year + (end.month == 12), end.month % 12 + 1, 1)
+            end = nxt - dt.timedelta(days=1)
+        return Period(start, end, self.granularity)
 
     @property
     def is_range(self) -> bool:
@@ -313,6 +333,7 @@ class Period:
             return cls(raw, raw, "day")
         if not isinstance(raw, str):
             raise PydanticCustomError("period_type", "应为日期，" + PERIOD_HINT)
+        raw, no_year = _iso_period(raw)
         parts = [p.strip() for p in raw.split("/")]
         if len(parts) > 2:
             raise PydanticCustomError(
@@ -331,7 +352,7 @@ class Period:
             raise PydanticCustomError(
                 "period_order", "日期范围“{text}”的结束早于开始", {"text": raw}
             )
-        return cls(start, end, parsed[0][2])
+        return cls(start, end, parsed[0][2], no_year)
 
     @classmethod
     def __get_pydantic_core_schema__(
@@ -348,8 +369,15 @@ class Period:
     ) -> JsonSchemaValue:
         return {
             "type": "string",
-            "pattern": r"^\d{4}-\d{1,2}(-\d{1,2})?(/\d{4}-\d{1,2}(-\d{1,2})?)?$",
-            "examples": ["2022-09-17", "2022-09", "2022-09-17/2022-09-23", "2022-01/2022-11"],
+            "pattern": _PERIOD_SCHEMA,
+            "examples": [
+                "2022-09-17",
+                "2022-09",
+                "2022-09-17/2022-09-23",
+                "2022-01/2022-11",
+                "2022年9月17日",
+                "7月31日",
+            ],
         }
 
     def iso(self) -> str:
@@ -361,7 +389,42 @@ class Period:
         return one(self.start) if not self.is_range else f"{one(self.start)}/{one(self.end)}"
 
 
-PERIOD_HINT = "例如 2022-09-17、2022-09（整月）或 2022-09-17/2022-09-23（起止）"
+PERIOD_HINT = (
+    "例如 2022-09-17、2022-09（整月）、2022-09-17/2022-09-23（起止）、2022年9月17日，"
+    "在报告年度内也可以不写年份：7月31日、9月"
+)
+_NO_YEAR = 2000  # a leap year: 2月29日 is kept until the report year is known
+_CN_DATE = re.compile(r"(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月(?:\s*(\d{1,2})\s*[日号])?")
+_ONE = r"(?:\d{4}-\d{1,2}(?:-\d{1,2})?|(?:\d{4}年)?\d{1,2}月(?:\d{1,2}[日号])?)"
+_PERIOD_SCHEMA = "^" + _ONE + "(?:[/至]" + _ONE + ")?$"
+
+
+def _iso_period(raw: str) -> tuple[str, bool]:
+    """Chinese dates as ISO: 2022年9月17日 -> 2022-09-17; 7月31日 -> 2000-07-31 (no year);
+    9月17日至23日 -> two days; 至 as the range separator. Also says whether no year was
+    written at all."""
+    text = raw.strip().replace("至", "/").replace("—", "/").replace("～", "/")
+    parts = [p.strip() for p in text.split("/")]
+    out = []
+    first: re.Match[str] | None = None
+    no_year = True
+    for index, part in enumerate(parts):
+        m = _CN_DATE.fullmatch(part)
+        day_only = re.fullmatch(r"(\d{1,2})\s*[日号]", part)
+        if day_only and first is not None and index == 1 and first[3]:
+            year = first[1] or str(_NO_YEAR)
+            out.append(f"{year}-{first[2]}-{day_only[1]}")
+            continue
+        if not m:
+            out.append(part)
+            no_year = False
+            continue
+        no_year = no_year and not m[1]
+        if index == 0:
+            first = m
+        year = m[1] or (first[1] if first is not None and first[1] else None) or str(_NO_YEAR)
+        out.append(f"{year}-{m[2]}" + (f"-{m[3]}" if m[3] else ""))
+    return "/".join(out), no_year
 
 
 def _parse_period_part(part: str, raw: str) -> tuple[dt.date, dt.date, Granularity]:

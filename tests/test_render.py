@@ -129,6 +129,24 @@ def test_headings_stay_contiguous_when_an_empty_section_is_omitted():
     ]
 
 
+def test_a_custom_part_without_title_has_no_heading_and_takes_no_number():
+    text = render_markdown(
+        doc(
+            sections=[
+                {"kind": "custom", "items": [{"text": "新闻稿的第一段。"}, {"text": "第二段。"}]},
+                {"kind": "party", "intro": "加强党建。"},
+                {"kind": "custom", "intro": "没有标题的一段。"},
+                {"kind": "custom", "title": "开展禁毒宣传", "intro": "禁毒。"},
+            ]
+        )
+    )
+    lines = [line for line in text.splitlines() if line]
+    headings = [line for line in lines if line.startswith("## ")]
+    assert headings == ["## 一、全面加强党的建设", "## 二、开展禁毒宣传"]
+    assert lines.index("新闻稿的第一段。") < lines.index("第二段。") < lines.index(headings[0])
+    assert lines.index(headings[0]) < lines.index("没有标题的一段。") < lines.index(headings[1])
+
+
 def test_items_are_numbered_by_level_and_headless_items_are_plain_paragraphs():
     text = render_markdown(
         doc(

@@ -1,0 +1,398 @@
+"""Reading the documents people already have into a flat list of blocks for ``import``.
+
+A block is one paragraph (or one table) with what its source says about it beyond the
+text: the heading level of its style, the number Word's automatic numbering shows before
+it, a bold run-in heading, its alignment. ``.docx`` is read with python-docx; ``.doc``,
+``.wps``, ``.odt`` and ``.rtf`` are converted to DOCX by LibreOffice first; ``.txt`` and
+``.md`` (also text copied from a web page) are read line by line.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import OutputError, UsageError
+from .files import read_regular
+
+MAX_SOURCE_BYTES = 50 * 1024 * 1024  # a Word file with pictures; text is far smaller
+DOCX_SUFFIXES = (".docx", ".docm")
+OFFICE_SUFFIXES = (".doc", ".wps", ".odt", ".rtf", ".wpt", ".dot")
+TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text")
+SUFFIXES = DOCX_SUFFIXES + OFFICE_SUFFIXES + TEXT_SUFFIXES
+OFFICE_HINT = (
+    "导入 .doc、.wps、.odt、.rtf 文件需要 LibreOffice 把它转换为 .docx：请安装 LibreOffice"
+    "（Debian/Ubuntu：apt-get install libreoffice-writer-nogui），或在 Word/WPS 中另存为 .docx 后再导入"
+)
+
+
+@dataclass
+class Block:
+    """A paragraph or a table of the source, in document order."""
+
+    text: str = ""
+    style_level: int | None = None  # 0 = the Title style, 1-4 = Heading 1-4
+    number: str = ""  # the label of Word's automatic numbering ("一、"), not in the text
+    bold_lead: str = ""  # leading bold text when the rest of the paragraph is not bold
+    bold: bool = False  # the whole paragraph is bold
+    align: str | None = None  # "center" or "right"
+    rows: list[list[str]] | None = None  # a table
+    line: int = 0  # 1-based line (text) or paragraph number (docx), for messages
+
+    @property
+    def full_text(self) -> str:
+        return self.number + self.text
+
+
+@dataclass
+class Read:
+    blocks: list[Block] = field(default_factory=list)
+    kind: str = "text"  # "docx" or "text"
+
+
+def read(path: Path) -> Read:
+    """The blocks of a source document, whatever its format."""
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise UsageError(
+            f"{path}：不能导入“{path.suffix or '无扩展名'}”文件；可以导入 " + "、".join(SUFFIXES)
+        )
+    data = read_regular(path, MAX_SOURCE_BYTES)
+    if suffix in TEXT_SUFFIXES:
+        return Read(read_text(decode(data, path), markdown=suffix in (".md", ".markdown")))
+    if suffix in OFFICE_SUFFIXES:
+        from .office import convert
+
+        data = convert(data, suffix, "docx:MS Word 2007 XML", hint=OFFICE_HINT)
+    return Read(read_docx(data, path), "docx")
+
+
+def decode(data: bytes, path: Path) -> str:
+    """Text files from Chinese offices are UTF-8 or GB18030 (GBK); UTF-16 with a BOM too."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise UsageError(f"{path}：无法识别文件的编码（应为 UTF-8 或 GBK）")
+
+
+# --- plain text and Markdown --------------------------------------------------------------
+
+_MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+_MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+_MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_MD_BOLD_LEAD = re.compile(r"^\*\*(.+?)\*\*(.*)$")
+_HTML_TAG = re.compile(r"<[^>]{1,200}>")
+_RIGHT = re.compile(r'^<p\s+align="right">(.*)</p>$', re.IGNORECASE)
+
+
+def read_text(text: str, *, markdown: bool = False) -> list[Block]:
+    blocks: list[Block] = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip().strip("\u3000").strip()
+        if not line:
+            continue
+        block = Block(line=number)
+        if markdown or line.startswith(("#", "**", "<p", "|", "![")):
+            if line.startswith("<!--"):
+                continue
+            if _MD_IMAGE.fullmatch(line):
+                blocks.append(Block(text=line, line=number))  # dropped later as furniture
+                continue
+            right = _RIGHT.match(line)
+            if right:
+                for part in re.split(r"<br\s*/?>", right[1], flags=re.IGNORECASE):
+                    blocks.append(Block(text=_unescape(part).strip(), align="right", line=number))
+                continue
+            if line.startswith("|") and line.endswith("|"):
+                cells = [_unescape(c.strip()) for c in line.strip("|").split("|")]
+                if all(re.fullmatch(r":?-{3,}:?", c) for c in cells):
+                    continue
+                if blocks and blocks[-1].rows is not None:
+                    blocks[-1].rows.append(cells)
+                else:
+                    blocks.append(Block(rows=[cells], line=number))
+                continue
+            heading = _MD_HEADING.match(line)
+            if heading:
+                level = len(heading[1])
+                block.style_level = 0 if level == 1 else min(level - 1, 4)
+                line = heading[2]
+            line = _MD_LINK.sub(r"\1", _MD_IMAGE.sub("", line))
+            bold = _MD_BOLD_LEAD.match(line)
+            if bold:
+                lead, rest = bold[1], bold[2]
+                if not rest.strip() or not rest.lstrip("。．.：:").strip():
+                    block.bold = True
+                    line = lead + rest
+                else:
+                    block.bold_lead = _unescape(lead)
+                    line = lead + rest
+            line = _unescape(_HTML_TAG.sub("", line)).strip()
+        block.text = line
+        if block.text or block.rows:
+            blocks.append(block)
+    return blocks
+
+
+_MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>~&])")
+
+
+def _unescape(text: str) -> str:
+    import html
+
+    return html.unescape(_MD_ESCAPE.sub(r"\1", text))
+
+
+# --- Word --------------------------------------------------------------------------------
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def read_docx(data: bytes, path: Path) -> list[Block]:
+    import zipfile
+
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise OutputError(f"{path}：不是有效的 Word（.docx）文件：{exc}") from None
+    numbering = _Numbering(document)
+    blocks: list[Block] = []
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    for index, element in enumerate(document.element.body.iterchildren(), start=1):
+        if element.tag == _W + "p":
+            paragraph = Paragraph(element, document)
+            block = _paragraph(paragraph, numbering)
+            block.line = index
+            if block.text or block.number:
+                blocks.append(block)
+        elif element.tag == _W + "tbl":
+            table = Table(element, document)
+            rows = [[_cell_text(cell) for cell in row.cells] for row in table.rows]
+            if rows:
+                blocks.append(Block(rows=rows, line=index))
+    return blocks
+
+
+def _cell_text(cell: Any) -> str:
+    return "".join(p.text for p in cell.paragraphs).strip()
+
+
+def _paragraph(paragraph: Any, numbering: _Numbering) -> Block:
+    text = paragraph.text.replace("\t", " ").replace("\u3000", " ")
+    block = Block(text=text.strip())
+    style = paragraph.style
+    block.style_level = _style_level(style, paragraph)
+    block.number = numbering.label(paragraph)
+    block.align = _alignment(paragraph)
+    lead = ""
+    bold_all = True
+    for run in paragraph.runs:
+        if not run.text.strip():
+            if lead:
+                lead += run.text
+            continue
+        if _is_bold(run, style) and bold_all:
+            lead += run.text
+        else:
+            bold_all = False
+            break
+    if lead.strip() and bold_all:
+        block.bold = True
+    elif lead.strip():
+        block.bold_lead = lead.strip().replace("\u3000", " ")
+    return block
+
+
+def _is_bold(run: Any, style: Any) -> bool:
+    if run.bold is not None:
+        return bool(run.bold)
+    if run.style is not None and run.style.font.bold is not None:
+        return bool(run.style.font.bold)
+    while style is not None:
+        if style.font.bold is not None:
+            return bool(style.font.bold)
+        style = style.base_style
+    return False
+
+
+_HEADING_STYLE = re.compile(r"^(?:heading|标题)\s*([1-9])$", re.IGNORECASE)
+
+
+def _style_level(style: Any, paragraph: Any) -> int | None:
+    seen = 0
+    while style is not None and seen < 10:
+        name = (style.name or "").strip()
+        if name.lower() in ("title", "标题"):
+            return 0
+        found = _HEADING_STYLE.match(name)
+        if found:
+            return min(int(found[1]), 4)
+        style = style.base_style
+        seen += 1
+    outline = paragraph._p.find(f"{_W}pPr/{_W}outlineLvl")
+    if outline is not None:
+        value = outline.get(_W + "val", "9")
+        if value.isdigit() and int(value) < 4:
+            return int(value) + 1
+    return None
+
+
+def _alignment(paragraph: Any) -> str | None:
+    style = paragraph.style
+    alignment = paragraph.paragraph_format.alignment
+    while alignment is None and style is not None:
+        alignment = style.paragraph_format.alignment
+        style = style.base_style
+    if alignment is None:
+        return None
+    name = str(alignment).lower()
+    if "right" in name or "end" in name:
+        return "right"
+    if "center" in name:
+        return "center"
+    return None
+
+
+class _Numbering:
+    """Word's automatic numbering: the label ("一、", "（二）", "3.") each numbered paragraph
+    shows, computed from numbering.xml as Word counts it."""
+
+    def __init__(self, document: Any) -> None:
+        self.formats: dict[str, dict[int, tuple[str, str, int]]] = {}
+        self.counters: dict[str, dict[int, int]] = {}
+        self.style_num: dict[str, tuple[str, int]] = {}
+        try:
+            root = document.part.numbering_part.element
+        except (KeyError, NotImplementedError, AttributeError):
+            return
+        abstract: dict[str, dict[int, tuple[str, str, int]]] = {}
+        for node in root.findall(_W + "abstractNum"):
+            levels = {}
+            for lvl in node.findall(_W + "lvl"):
+                levels[int(lvl.get(_W + "ilvl", "0"))] = (
+                    _val(lvl, "numFmt", "decimal"),
+                    _val(lvl, "lvlText", ""),
+                    int(_val(lvl, "start", "1") or 1),
+                )
+            abstract[node.get(_W + "abstractNumId", "")] = levels
+        for node in root.findall(_W + "num"):
+            ref = node.find(_W + "abstractNumId")
+            levels = dict(abstract.get(ref.get(_W + "val", "") if ref is not None else "", {}))
+            for override in node.findall(_W + "lvlOverride"):
+                start = override.find(_W + "startOverride")
+                ilvl = int(override.get(_W + "ilvl", "0"))
+                if start is not None and ilvl in levels:
+                    fmt, text, _ = levels[ilvl]
+                    levels[ilvl] = (fmt, text, int(start.get(_W + "val", "1")))
+            self.formats[node.get(_W + "numId", "")] = levels
+        for style in document.styles:
+            num = _num_pr(getattr(style, "element", None))
+            if num is not None:
+                self.style_num[style.style_id] = num
+
+    def label(self, paragraph: Any) -> str:
+        num = _num_pr(paragraph._p)
+        if num is None:
+            style = paragraph.style
+            while style is not None and num is None:
+                num = self.style_num.get(style.style_id)
+                style = style.base_style
+        if num is None:
+            return ""
+        num_id, ilvl = num
+        levels = self.formats.get(num_id)
+        if not levels or ilvl not in levels or num_id == "0":
+            return ""
+        counters = self.counters.setdefault(num_id, {})
+        fmt, text, start = levels[ilvl]
+        counters[ilvl] = counters.get(ilvl, start - 1) + 1
+        for deeper in [k for k in counters if k > ilvl]:
+            del counters[deeper]
+        if fmt in ("bullet", "none"):
+            return ""
+
+        def one(m: re.Match[str]) -> str:
+            level = int(m[1]) - 1
+            if level not in levels:
+                return ""
+            value = counters.get(level, levels[level][2])
+            return _format_number(value, levels[level][0])
+
+        return re.sub(r"%([1-9])", one, text)
+
+
+def _val(node: Any, name: str, default: str) -> str:
+    child = node.find(_W + name)
+    if child is None:
+        return default
+    return child.get(_W + "val", default)
+
+
+def _num_pr(element: Any) -> tuple[str, int] | None:
+    if element is None:
+        return None
+    num_pr = element.find(f"{_W}pPr/{_W}numPr")
+    if num_pr is None:
+        return None
+    num_id = num_pr.find(_W + "numId")
+    ilvl = num_pr.find(_W + "ilvl")
+    if num_id is None:
+        return None
+    level = ilvl.get(_W + "val", "0") if ilvl is not None else "0"
+    return num_id.get(_W + "val", ""), int(level) if level.isdigit() else 0
+
+
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+_HEAVENLY = "甲乙丙丁戊己庚辛壬癸"
+
+
+def _format_number(n: int, fmt: str) -> str:
+    from .render import cn_number
+
+    if fmt in (
+        "chineseCounting",
+        "chineseCountingThousand",
+        "chineseLegalSimplified",
+        "japaneseCounting",
+        "ideographDigital",
+        "taiwaneseCounting",
+        "taiwaneseCountingThousand",
+    ):
+        return cn_number(n)
+    if fmt == "ideographTraditional" and 1 <= n <= len(_HEAVENLY):
+        return _HEAVENLY[n - 1]
+    if fmt.startswith("decimalEnclosedCircle") and 1 <= n <= len(_CIRCLED):
+        return _CIRCLED[n - 1]
+    if fmt == "decimalFullWidth":
+        return str(n).translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    if fmt in ("lowerLetter", "upperLetter"):
+        letter = chr(ord("a") + (n - 1) % 26)
+        return letter.upper() if fmt == "upperLetter" else letter
+    if fmt in ("lowerRoman", "upperRoman"):
+        roman = _roman(n)
+        return roman if fmt == "upperRoman" else roman.lower()
+    return str(n)
+
+
+def _roman(n: int) -> str:
+    out = ""
+    for value, letters in (
+        (1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
+        (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"),
+    ):  # fmt: skip
+        while n >= value:
+            out += letters
+            n -= value
+    return out
