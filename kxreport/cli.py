@@ -360,32 +360,48 @@ def _with_progress(sources: list[Path], show: Any, run: Any, label: str = "生�
 
 
 @_command(
-    "改写年度文件：--simplified 把文字中的繁体字转换为简体（OpenCC），"
+    "改写年度文件：--simplified 把文字中的繁体字转换为简体（OpenCC）；--punctuation 把中文里的"
+    "半角标点（, : ; ( ) ? ! 和直引号）改为全角，2021-2025年 改为 2021—2025年；--counts 把条目正文里"
+    "写到而 counts 里还没有的数字补进 counts（按原文写法，和 import 相同）。可以同时指定几项。"
     "保留注释、键的顺序和格式；先写临时文件再替换。\n\n"
-    "示例：kxreport fmt --simplified 2023.yaml"
+    "示例：kxreport fmt --simplified 2023.yaml\n\n"
+    "示例：kxreport fmt --punctuation --counts 2023.yaml"
 )
 def fmt(
     files: FilesArg,
     simplified: Annotated[bool, typer.Option("--simplified", help="把繁体字转换为简体字")] = False,
+    punctuation: Annotated[
+        bool, typer.Option("--punctuation", help="把中文里的半角标点改为全角")
+    ] = False,
+    counts: Annotated[
+        bool, typer.Option("--counts", help="把正文里写到的数字补进条目的 counts")
+    ] = False,
 ) -> None:
-    from .fmt import simplify
+    from .fmt import add_counts, punctuate, simplify
 
-    if not simplified:
-        _fail(UsageError("请指定要做的改写，例如 --simplified"))
+    steps = [
+        (simplified, simplify, "处文字转换为简体", "没有繁体字"),
+        (punctuation, punctuate, "处文字的半角标点改为全角", "没有半角标点"),
+        (counts, add_counts, "个数字补进 counts", "正文里的数字都已记录"),
+    ]
+    chosen = [step for step in steps if step[0]]
+    if not chosen:
+        _fail(UsageError("请指定要做的改写：--simplified、--punctuation 或 --counts"))
     failed = 0
     for path in files:
-        try:
-            done = simplify(path)
-        except DataError as exc:
-            _reporter("text").file(path, exc.diagnostics, "未修改", False)
-            failed += 1
-            continue
-        except KxreportError as exc:
-            _fail(exc)
-        if done.changed:
-            _say(f"{path}：已把 {done.changed} 处文字转换为简体")
-        else:
-            _say(f"{path}：没有繁体字，未修改")
+        for _, run, did, nothing in chosen:
+            try:
+                done = run(path)
+            except DataError as exc:
+                _reporter("text").file(path, exc.diagnostics, "未修改", False)
+                failed += 1
+                break
+            except KxreportError as exc:
+                _fail(exc)
+            if done.changed:
+                _say(f"{path}：已把 {done.changed} {did}")
+            else:
+                _say(f"{path}：{nothing}，未修改")
     if failed:
         raise typer.Exit(1)
 

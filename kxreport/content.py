@@ -78,6 +78,7 @@ class Finding:
     severity: Severity
     message: str
     needle: str  # the text found, to locate it in the source
+    offset: int = 0  # where in the needle the problem is (the needle gives context)
 
 
 def unfilled_slots(text: str) -> Iterator[Finding]:
@@ -290,6 +291,31 @@ def traditional(text: str) -> Iterator[Finding]:
         )
 
 
+# --- half-width punctuation ---------------------------------------------------------------
+
+_NOT_PROSE = {"include", "units", "previous", "key", "url"}
+MAX_PUNCTUATION = 5  # findings per text: one fix command corrects them all
+
+
+def half_width(text: str) -> Iterator[Finding]:
+    """ASCII punctuation in Chinese text (“歲月不居,天道酬勤”), and year ranges with a
+    hyphen (2021-2025年)."""
+    from .text import punctuation_problems
+
+    for start, old, new in punctuation_problems(text)[:MAX_PUNCTUATION]:
+        mark = old.strip() or old
+        needle = text[max(0, start - 2) : start + len(old)]
+        offset = start - max(0, start - 2) + (len(old) - len(old.lstrip()))
+        what = "年份或月份范围用“—”连接" if new == "—" else f"中文里应写全角“{new}”"
+        yield Finding(
+            "punctuation",
+            "warning",
+            f"“{mark}”是半角标点：{what}（kxreport fmt --punctuation 可以一次改正）",
+            needle,
+            offset,
+        )
+
+
 # --- the whole file ----------------------------------------------------------------------
 
 
@@ -313,6 +339,8 @@ def text_diagnostics(
     rule_problems: dict[int, Diagnostic] = {}
     for loc, text in strings(data):
         findings = [*unfilled_slots(text), *traditional(text)]
+        if not loc or loc[-1] not in _NOT_PROSE:
+            findings += half_width(text)
         if year is not None:
             if _builtin_any().search(text):
                 findings += stale_wording(text, year, builtin_rules())
@@ -320,7 +348,12 @@ def text_diagnostics(
         for finding in findings:
             found.append(
                 source.in_value(
-                    loc, finding.needle, finding.severity, finding.code, finding.message
+                    loc,
+                    finding.needle,
+                    finding.severity,
+                    finding.code,
+                    finding.message,
+                    finding.offset,
                 )
             )
     return found + list(rule_problems.values())

@@ -1,4 +1,6 @@
-"""Rewriting a year file in place: traditional -> simplified characters.
+"""Rewriting a year file in place: traditional -> simplified characters, half-width
+punctuation -> full-width, and the counts written in an item's prose added to its
+``counts``.
 
 The file goes through ruamel.yaml's round-trip mode, so comments, key order, quoting and
 block styles stay as they were; only the characters of string values change. The file is
@@ -9,6 +11,7 @@ a symlink (its target is rewritten) and the file keeps its permissions.
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,7 +25,10 @@ from .loader import MAX_BYTES, read_yaml
 @dataclass
 class Formatted:
     path: Path
-    changed: int  # how many string values were converted
+    changed: int  # how many string values were converted (or counts added)
+
+
+Conversion = Callable[[str], str]
 
 
 def _yaml(block_seq_indent: int) -> Any:
@@ -41,8 +47,12 @@ def _dump(yaml: Any, data: Any) -> str:
     return out.getvalue()
 
 
-def _convert(node: Any) -> int:
-    """Convert every string value below ``node`` in place, keeping each scalar's type."""
+_NOT_TEXT = {"include", "units", "previous", "key", "url"}
+
+
+def _convert(node: Any, convert: Conversion) -> int:
+    """Convert every string value below ``node`` in place, keeping each scalar's type
+    (paths and keys are left as they are)."""
     if isinstance(node, dict):
         pairs = list(node.items())
     elif isinstance(node, list):
@@ -51,10 +61,12 @@ def _convert(node: Any) -> int:
         return 0
     changed = 0
     for key, value in pairs:
-        if not isinstance(value, str):
-            changed += _convert(value)
+        if key in _NOT_TEXT:
             continue
-        new = to_simplified(value)
+        if not isinstance(value, str):
+            changed += _convert(value, convert)
+            continue
+        new = convert(value)
         if new != value:
             node[key] = new if type(value) is str else type(value)(new)
             changed += 1
@@ -63,6 +75,87 @@ def _convert(node: Any) -> int:
 
 def simplify(path: Path) -> Formatted:
     """Convert traditional characters in the values of ``path`` to simplified, in place."""
+    return _rewrite(path, lambda data: _convert(data, to_simplified))
+
+
+def punctuate(path: Path) -> Formatted:
+    """Half-width punctuation in the Chinese text of ``path`` made full-width, in place."""
+    from .text import normalize_punctuation
+
+    return _rewrite(path, lambda data: _convert(data, normalize_punctuation))
+
+
+def add_counts(path: Path) -> Formatted:
+    """Add a ``counts`` entry for each count written in an item's text and not yet
+    recorded (the same extractor as ``import``), keeping everything else as it was."""
+    return _rewrite(path, _add_counts)
+
+
+def _add_counts(data: Any) -> int:
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    from .numbers import key_for, mentions, same_count
+    from .values import Count
+
+    items = list(_items(data))
+    taken = {
+        str(figure.get("key"))
+        for item in items
+        for kind in ("counts", "targets")
+        for figure in (item.get(kind) or [])
+        if isinstance(figure, dict) and figure.get("key") is not None
+    }
+    added = 0
+    for item in items:
+        text = item.get("text")
+        if not isinstance(text, str):
+            continue
+        recorded: list[Count] = []
+        for figure in [*(item.get("counts") or []), *(item.get("targets") or [])]:
+            try:
+                recorded.append(Count.parse(figure.get("value")))
+            except Exception:  # an invalid value is validate's business, not ours
+                continue
+        new = []
+        for mention in mentions(text):
+            if any(same_count(mention.count, value) for value in recorded):
+                continue
+            entry = CommentedMap()
+            entry["key"] = key_for(mention.label, taken)
+            entry["label"] = mention.label
+            entry["value"] = mention.written
+            new.append(entry)
+            recorded.append(mention.count)
+        if not new:
+            continue
+        if not isinstance(item.get("counts"), list):
+            item["counts"] = CommentedSeq()
+        item["counts"].extend(new)
+        added += len(new)
+    return added
+
+
+def _items(data: Any) -> Any:
+    """Every item mapping of a year file (sections → items → items …)."""
+    if not isinstance(data, dict):
+        return
+    for section in data.get("sections") or []:
+        if isinstance(section, dict):
+            yield from _item_tree(section.get("items"))
+
+
+def _item_tree(items: Any) -> Any:
+    if not isinstance(items, list):
+        return
+    for item in items:
+        if isinstance(item, dict):
+            yield item
+            yield from _item_tree(item.get("items"))
+
+
+def _rewrite(path: Path, change: Callable[[Any], int]) -> Formatted:
+    """Apply ``change`` to the round-trip data of ``path`` and replace the file atomically
+    when something changed and the result reads back as the changed data."""
     from ruamel.yaml.util import load_yaml_guess_indent
 
     read = read_yaml(path)
@@ -78,11 +171,11 @@ def simplify(path: Path) -> Formatted:
             f"{path}：无法在保留原有格式（缩进、注释、引号）的前提下改写，文件未修改；"
             "请先把缩进统一为两个空格"
         )
-    changed = _convert(data)
+    changed = change(data)
     if changed:
         result = _dump(yaml, data)
         if _plain_data(yaml.load(result)) != _plain_data(data):
-            raise OutputError(f"{path}：转换结果读回后与原数据不一致，文件未修改")
+            raise OutputError(f"{path}：改写结果读回后与原数据不一致，文件未修改")
         raw = read_regular(path, MAX_BYTES)
         bom = b"\xef\xbb\xbf" if raw.startswith(b"\xef\xbb\xbf") else b""
         rewrite_in_place(Path(path), bom + result.replace("\n", newline).encode("utf-8"))

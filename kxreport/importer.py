@@ -149,6 +149,7 @@ class _Importer:
         self.keys: set[str] = set()
         self.published: dict[str, str] = {}
         self.notice_text = ""
+        self.figures: list[tuple[str, str, str]] = []  # (counts/targets, label, value) of tables
 
     # -- cleaning ---------------------------------------------------------------------
 
@@ -201,8 +202,19 @@ class _Importer:
 
     def run(self) -> Imported:
         blocks = self._clean()
-        tables = [b for b in blocks if b.rows is not None]
-        blocks = [b for b in blocks if b.rows is None]
+        tables: list[tuple[str, Block]] = []
+        kept: list[Block] = []
+        for block in blocks:
+            if block.rows is None:
+                kept.append(block)
+                continue
+            caption = ""
+            if kept and (kept[-1].bold or kept[-1].align == "center") and len(kept[-1].text) <= 40:
+                caption = kept.pop().text  # “2023年主要工作指标” above its table
+            tables.append((caption, block))
+        blocks = kept
+        for caption, table in tables:
+            self._read_figures(caption, table)
         data = self.out.data
         title, recipients, notice, signature, body = self._frame(blocks)
         self.notice_text = " ".join(notice)
@@ -230,8 +242,8 @@ class _Importer:
             data["sections"] = sections
         if closing:
             data["closing"] = closing
-        for table in tables:
-            self._table(table)
+        for caption, table in tables:
+            self._table(caption, table)
         self.out.numbers = sum(len(mentions(t)) for t in _all_text(data))
         return self.out
 
@@ -299,6 +311,9 @@ class _Importer:
                 if body and _SIGN_DATE.match(body[-1].text):
                     signature = [body[-1]]
                     body = body[:-1]
+                elif body and _issuer_line(body[-1]):
+                    signature = [body[-1]]  # a signature without date
+                    body = body[:-1]
         # trailing bylines after the signature or last paragraph
         while body and len(body[-1].text) <= 24 and _BYLINE.match(body[-1].text):
             self.out.dropped += 1
@@ -350,7 +365,7 @@ class _Importer:
         period = _period_of(title or "", text_start)
         if period:
             data["period"] = period
-            self.out.guessed.append("时段 " + period)
+            self.out.guessed.append("时段 " + {"half": "上半年", "stage": "阶段性"}[period])
         named = _named_in_notice(self.notice_text)
         if named and title and named != title and _near(named, title):
             notes[("title",)] = f"原文标题为“{title}”，与印发说明中的《{named}》不一致，按印发说明"
@@ -381,8 +396,11 @@ class _Importer:
         short = None
         if title:
             head = re.split(r"(?:19|20)\d{2}\s*年|关于|上半年|今年", title, maxsplit=1)[0].strip()
+            named = re.match(r"^(.{2,20}?(?:科学技术协会|科协))", head)
             if head.endswith(ORG_SUFFIXES):
                 short = head
+            elif named:
+                short = named[1]
         if name is None and short and short.endswith("科学技术协会"):
             name = short
         if name is None and short and short.endswith("科协"):
@@ -542,24 +560,42 @@ class _Importer:
         if paras:
             text = "\n\n".join(paras)
             item["text"] = text
-            counts = []
+            found: dict[str, list[dict[str, Any]]] = {"counts": [], "targets": []}
             for mention in mentions(text):
-                if _has_slot(mention.label):
+                kind, label = "counts", mention.label
+                if self.figures:  # the document's own indicator table decides
+                    row = self._figure_row(mention)
+                    if row is None:
+                        continue
+                    kind, label = row
+                if _has_slot(label):
                     continue  # “企业促成亿元贷款”: the placeholder is reported in the text
-                counts.append(
-                    {
-                        "key": key_for(mention.label, self.keys),
-                        "label": mention.label,
-                        "value": mention.written,
-                    }
+                found[kind].append(
+                    {"key": key_for(label, self.keys), "label": label, "value": mention.written}
                 )
-            if counts:
-                item["counts"] = counts
-                self.out.counts += len(counts)
+            for kind, figures in found.items():
+                if figures:
+                    item[kind] = figures
+                    self.out.counts += len(figures)
         subs = [self._item(s, None) for s in raw.get("items", [])]
         if subs:
             item["items"] = subs
         return item
+
+    def _figure_row(self, mention: Any) -> tuple[str, str] | None:
+        """The indicator-table row of a count in the text (same value), used once."""
+        from .numbers import same_count
+        from .values import Count
+
+        for index, (kind, label, value) in enumerate(self.figures):
+            try:
+                same = same_count(mention.count, Count.parse(value))
+            except ValueError:
+                continue
+            if same:
+                del self.figures[index]
+                return kind, label
+        return None
 
     def _classify(self, block: Block) -> _Entry:
         entry = self._classify_text(block)
@@ -630,16 +666,18 @@ class _Importer:
                     kept.append(sentence)
                 else:
                     found_here += parsed
-            if (
+            after = []  # sentences after the last honours sentence: the standing
+            while (
                 found_here
-                and kept
                 and own
-                and kept[-1] is sentences[-1]
-                and standing is None
-                and re.search(r"位列|位居|排名|名列|第一方阵|前列", kept[-1])
-                and len(kept[-1]) <= 60
+                and kept
+                and kept[-1] is sentences[len(sentences) - len(after) - 1]
             ):
-                standing = kept.pop().rstrip("。")
+                after.insert(0, kept.pop())
+            if after and standing is None and len(after) == 1 and len(after[0]) <= 80:
+                standing = after[0].rstrip("。")
+            else:
+                kept += after
             honours += found_here
             if kept:
                 rest.append("".join(kept))
@@ -647,7 +685,20 @@ class _Importer:
             self.out.honours += len(honours)
         return honours, rest, standing
 
-    def _table(self, table: Block) -> None:
+    def _read_figures(self, caption: str, table: Block) -> None:
+        """An indicator table (序号 | 指标/目标 | 数值 …) says which numbers are the counts
+        (or targets) and what they are called: import records those."""
+        rows = table.rows or []
+        if len(rows) < 2 or len(rows[0]) < 3 or not re.search("指标|目标", rows[0][1]):
+            return
+        kind = "targets" if "目标" in rows[0][1] and "完成" not in " ".join(rows[0]) else "counts"
+        if "完成" in " ".join(rows[0]):
+            return  # 计划指标完成情况: last year's targets, derived
+        for row in rows[1:]:
+            if len(row) >= 3 and row[1] and row[2] not in ("", "—"):
+                self.figures.append((kind, row[1], row[2]))
+
+    def _table(self, caption: str, table: Block) -> None:
         rows = table.rows or []
         header = " ".join(rows[0]) if rows else ""
         if "指标" in header or "目标" in header:
@@ -676,6 +727,16 @@ def _has_slot(text: str) -> bool:
     from .content import unfilled_slots
 
     return any(True for _ in unfilled_slots(text))
+
+
+def _issuer_line(block: Block) -> bool:
+    text = block.text
+    return (
+        len(text) <= 30
+        and text.endswith(ORG_SUFFIXES)
+        and not re.search(r"[。，；：]", text)
+        and (block.align == "right" or block.align is None)
+    )
 
 
 def _named_in_notice(notice: str) -> str | None:
@@ -758,13 +819,13 @@ def _kind_of(title: str) -> str | None:
 
 def _period_of(title: str, opening: str) -> str | None:
     if "上半年" in title or "半年" in title:
-        return "上半年"
+        return "half"
     if re.search(r"前三季度|三季度|季度", title):
-        return "阶段"
+        return "stage"
     if "阶段" in title or (
         not _YEAR.search(title) and opening.startswith(("今年以来", "年初以来"))
     ):
-        return "阶段"
+        return "stage"
     return None
 
 

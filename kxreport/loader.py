@@ -90,13 +90,21 @@ class SourceFile:
         return f"第 {self.pos_of(loc).line + 1} 行"
 
     def in_value(
-        self, loc: Loc, needle: str, severity: Severity, code: str, message: str
+        self,
+        loc: Loc,
+        needle: str,
+        severity: Severity,
+        code: str,
+        message: str,
+        offset: int = 0,
     ) -> Diagnostic:
-        """A diagnostic at ``needle`` inside the value at ``loc`` (at the value if not found)."""
+        """A diagnostic at ``needle`` (``offset`` characters into it) inside the value at
+        ``loc`` (at the value if not found)."""
         pos = self.pos_of(loc)
         found = self.text.find(needle, pos.start, max(pos.end, pos.start)) if needle else -1
         if found < 0:
             return self.diagnostic(pos.line, pos.col, severity, code, message)
+        found += offset
         before = self.text[:found]
         line = before.count("\n")
         return self.diagnostic(line, found - (before.rfind("\n") + 1), severity, code, message)
@@ -145,10 +153,16 @@ class MergedSource:
         return source.at(inner, severity, code, message, key=key)
 
     def in_value(
-        self, loc: Loc, needle: str, severity: Severity, code: str, message: str
+        self,
+        loc: Loc,
+        needle: str,
+        severity: Severity,
+        code: str,
+        message: str,
+        offset: int = 0,
     ) -> Diagnostic:
         source, inner = self.resolve(loc)
-        return source.in_value(inner, needle, severity, code, message)
+        return source.in_value(inner, needle, severity, code, message, offset)
 
 
 Source = SourceFile | MergedSource

@@ -23,6 +23,7 @@ def validation_diagnostics(
         loc: Loc = tuple(error["loc"])
         # past the first thousand (which are all that is listed), skip the did-you-mean search
         message = describe(error, root, suggest=number < MAX_DIAGNOSTICS)
+        message += _traditional_hint(error.get("input"))
         on_key = error["type"] == "extra_forbidden"
         if error["type"] == "missing":
             parent = loc[:-1]
@@ -31,6 +32,18 @@ def validation_diagnostics(
         else:
             found.append(source.at(loc, "error", error["type"], message, key=on_key))
     return found
+
+
+def _traditional_hint(value: Any) -> str:
+    """A value written in traditional characters (超過4.8萬人, 省級) fails for that alone:
+    say how to convert the file."""
+    if not isinstance(value, str) or not value or len(value) > 200:
+        return ""
+    from .content import to_simplified
+
+    if to_simplified(value) == value:
+        return ""
+    return "（其中有繁体字：先运行 kxreport fmt --simplified 把文件转换为简体）"
 
 
 def describe(error: Any, root: type[BaseModel], *, suggest: bool = True) -> str:

@@ -304,12 +304,16 @@ def written_in(prose: str, value: Count) -> bool:
     """Whether ``prose`` writes the count ``value`` (as recorded in a year file): the same
     written form, or a mention that reads as the same count (2,588家 and 2588家)."""
     squashed = re.sub(r"\s+", "", prose)
-    if re.sub(r"\s+", "", str(value)) in squashed:
+    written = re.sub(r"\s+", "", str(value))
+    # as written, not inside a longer number: “2个” is not in “32个”
+    if re.search(r"(?<![\d.,])" + re.escape(written), squashed):
         return True
-    return any(_same(m.count, value) for m in mentions(prose))
+    return any(same_count(m.count, value) for m in mentions(prose))
 
 
-def _same(found: Count, recorded: Count) -> bool:
+def same_count(found: Count, recorded: Count) -> bool:
+    """Whether a count found in prose is the recorded one (a recorded count without unit
+    matches any unit)."""
     return (
         found.value == recorded.value
         and found.precision == recorded.precision

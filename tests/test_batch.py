@@ -112,14 +112,14 @@ def test_check_refuses_pdf(tmp_path):
 def test_github_diagnostics(tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text(
-        MINIMAL.replace("level: 县", "level: 镇") + "closing: 参训人员达XX人，共50%。\n",
+        MINIMAL.replace("level: 县", "level: 村") + "closing: 参训人员达XX人，共50%。\n",
         encoding="utf-8",
     )
     result = runner.invoke(app, ["validate", "--diagnostics", "github", str(bad)])
     assert result.exit_code == 1
     lines = [line for line in result.output.splitlines() if line.startswith("::")]
     assert lines == [
-        f"::error file={bad},line=4,col=10,title=kxreport literal_error::“单位层级”（level）只能是以下之一：省、市、县、区、街道、高校、企业，实际是“镇”",
+        f"::error file={bad},line=4,col=10,title=kxreport literal_error::“单位层级”（level）只能是以下之一：省、市、州、盟、地区、县、区、乡镇、街道、高校、企业，实际是“村”",
         f"::error file={bad},line=8,col=15,title=kxreport slot-placeholder::“XX”是没有填写的占位符：请写上实际的内容或数字",
     ]
 

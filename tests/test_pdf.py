@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from kxreport import office
 from kxreport.cli import app
 from kxreport.writers import pdf
 
@@ -94,7 +95,7 @@ def test_pdf_uses_the_mapped_chinese_fonts(tmp_path):
 
 
 def test_without_libreoffice_pdf_fails_clearly_and_writes_nothing(tmp_path, monkeypatch):
-    monkeypatch.setattr(pdf, "soffice", lambda: None)
+    monkeypatch.setattr(office, "soffice", lambda: None)
     source = tmp_path / "2023.yaml"
     source.write_text(MINIMAL, encoding="utf-8")
     result = CliRunner().invoke(app, ["build", str(source), "-f", "md", "-f", "pdf"])

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from pydantic_core import PydanticCustomError
 
-from kxreport.values import Count, Period
+from kxreport.values import PERIOD_HINT, Count, Period
 
 
 @pytest.mark.parametrize(
@@ -117,7 +117,7 @@ def test_period_forms():
         ("2022-09/2022-10-01", "日期范围“2022-09/2022-10-01”的两端要么都写到日，要么都写到月"),
         (
             "九月",
-            "无法识别的日期“九月”：例如 2022-09-17、2022-09（整月）或 2022-09-17/2022-09-23（起止）",
+            "无法识别的日期“九月”：" + PERIOD_HINT,
         ),
     ],
 )
