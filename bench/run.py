@@ -162,6 +162,28 @@ def main() -> None:
             results[name] = round(median_ms(argv, args.runs, work), 1)
             print(f"{name:>16}: {results[name]:8.1f} ms", flush=True)
 
+        # import of a 40 KB document (the template site's page, as a Word file), beside
+        # pandoc reading the same Word file into Markdown
+        import docx
+
+        page = ROOT / "tests" / "data" / "seeds" / "four-sample-summaries.txt"
+        document = docx.Document()
+        for line in page.read_text("utf-8").splitlines():
+            if line.strip():
+                document.add_paragraph(line.strip())
+        document.save(work / "page.docx")
+        results["import_kb"] = round(len(page.read_bytes()) / 1024, 1)
+        results["import_docx_ms"] = round(
+            median_ms([*cmd, "import", "page.docx", "-o", "imported", "--force"], args.runs, work), 1
+        )
+        print(f"{'import_docx_ms':>16}: {results['import_docx_ms']:8.1f} ms", flush=True)
+        if shutil.which("pandoc"):
+            results["pandoc_docx_to_md_ms"] = round(
+                median_ms(["pandoc", "page.docx", "-t", "markdown", "-o", "page.md"], args.runs, work),
+                1,
+            )
+            print(f"{'pandoc docx→md':>16}: {results['pandoc_docx_to_md_ms']:8.1f} ms", flush=True)
+
         batches = []
         have_pandoc = shutil.which("pandoc") is not None
         for n in sizes:
@@ -205,6 +227,8 @@ def main() -> None:
         ("cold validate (ms)", results["validate_ms"], f"≤ {TARGETS['validate_ms']}"),
         ("cold build md (ms)", results["build_md_ms"], ""),
         ("cold build docx (ms)", results["build_docx_ms"], f"≤ {TARGETS['build_docx_ms']}"),
+        (f"import {results['import_kb']} KB docx (ms)", results["import_docx_ms"], "≤ 1000"),
+        ("pandoc same docx → md (ms)", results.get("pandoc_docx_to_md_ms", "—"), ""),
     ]
     for b in batches:
         rows.append(
