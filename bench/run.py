@@ -174,12 +174,15 @@ def main() -> None:
         document.save(work / "page.docx")
         results["import_kb"] = round(len(page.read_bytes()) / 1024, 1)
         results["import_docx_ms"] = round(
-            median_ms([*cmd, "import", "page.docx", "-o", "imported", "--force"], args.runs, work), 1
+            median_ms([*cmd, "import", "page.docx", "-o", "imported", "--force"], args.runs, work),
+            1,
         )
         print(f"{'import_docx_ms':>16}: {results['import_docx_ms']:8.1f} ms", flush=True)
         if shutil.which("pandoc"):
             results["pandoc_docx_to_md_ms"] = round(
-                median_ms(["pandoc", "page.docx", "-t", "markdown", "-o", "page.md"], args.runs, work),
+                median_ms(
+                    ["pandoc", "page.docx", "-t", "markdown", "-o", "page.md"], args.runs, work
+                ),
                 1,
             )
             print(f"{'pandoc docx→md':>16}: {results['pandoc_docx_to_md_ms']:8.1f} ms", flush=True)
