@@ -94,7 +94,7 @@ def add_counts(path: Path) -> Formatted:
 def _add_counts(data: Any) -> int:
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-    from .numbers import key_for, mentions, same_count
+    from .numbers import figure_entry, mentions, same_count
     from .values import Count
 
     items = list(_items(data))
@@ -120,12 +120,10 @@ def _add_counts(data: Any) -> int:
         for mention in mentions(text):
             if any(same_count(mention.count, value) for value in recorded):
                 continue
-            entry = CommentedMap()
-            entry["key"] = key_for(mention.label, taken)
-            entry["label"] = mention.label
-            entry["value"] = mention.written
-            new.append(entry)
+            entry = figure_entry(mention, taken)
             recorded.append(mention.count)
+            if entry is not None:
+                new.append(CommentedMap(entry))
         if not new:
             continue
         if not isinstance(item.get("counts"), list):

@@ -10,13 +10,15 @@ does not state is left out, or left empty with a comment so that ``validate`` as
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .numbers import key_for, mentions
+from .numbers import figure_entry, mentions
 from .readers import Block
+from .scaffold import guess_level, short_name
 from .text import normalize_punctuation
 
 # --- the numbering grammar of official documents: 一、 （一） 1. （1） ----------------------
@@ -244,7 +246,13 @@ class _Importer:
             data["closing"] = closing
         for caption, table in tables:
             self._table(caption, table)
-        self.out.numbers = sum(len(mentions(t)) for t in _all_text(data))
+        from .content import strings
+
+        self.out.numbers = sum(
+            len(mentions(text))
+            for loc, text in strings(data)
+            if not {"counts", "targets", "source"} & set(map(str, loc))
+        )
         return self.out
 
     def _frame(
@@ -257,7 +265,7 @@ class _Importer:
         index = 0
         # a notice first: 主送机关, the notice text, its signature and date, then the title
         if blocks and _is_recipients(blocks[0].text):
-            recipients = [r for r in re.split(r"[，,]", blocks[0].text.rstrip("：:")) if r]
+            recipients = _recipients(blocks[0].text)
             index = 1
             while index < len(blocks) and not _signature_at(blocks, index):
                 if len(blocks[index].text) > 20 and not _numbered(blocks[index].text):
@@ -298,7 +306,7 @@ class _Importer:
             index += 1
         body = blocks[index:]
         if not recipients and body and _is_recipients(body[0].text):
-            recipients = [r for r in re.split(r"[，,]", body[0].text.rstrip("：:")) if r]
+            recipients = _recipients(body[0].text)
             body = body[1:]
         # the signature at the end (issuer and date, usually right-aligned)
         if not signature:
@@ -327,7 +335,7 @@ class _Importer:
         date_block = next((b for b in signature if _SIGN_DATE.match(b.text)), None)
         text_start = " ".join(b.text for b in body[:3])
         org_name, short = self._org(title, issuer, text_start)
-        level = _level(org_name or short or "")
+        level = guess_level(org_name or short or "")
         year = self.year_arg or _year_of(title)
         kind = self.kind_arg or _kind_of(title or "")
         data["org"] = {"name": org_name, "short_name": short, "level": level}
@@ -343,10 +351,10 @@ class _Importer:
             self.out.guessed.append(f"层级 {level}")
         if short is None or short == org_name:
             data["org"].pop("short_name")
-        if year is None and date_block is not None:
-            year = _sign_year(date_block.text)
-            if year is not None and kind == "summary":
-                year -= 1 if _sign_month(date_block.text) <= 3 else 0
+        signed = _signed(date_block.text) if date_block is not None else None
+        if year is None and signed is not None:
+            # a summary signed early in a year reports on the year before
+            year = signed.year - (kind == "summary" and signed.month <= 3)
             notes[("year",)] = "原文标题没有写年度，按落款日期判断，请核对"
         if year is None and self.published.get("date"):
             notes[("year",)] = (
@@ -374,11 +382,9 @@ class _Importer:
             title = named
         if title:
             data["title"] = title
-        if date_block is not None:
-            iso = _sign_iso(date_block.text)
-            if iso:
-                data["date"] = iso
-                self.out.guessed.append(f"成文日期 {iso}")
+        if signed is not None:
+            data["date"] = signed.isoformat()
+            self.out.guessed.append(f"成文日期 {signed.isoformat()}")
         if issuer and issuer != org_name:
             data["issuer"] = issuer
         if self.published:
@@ -389,7 +395,7 @@ class _Importer:
         self, title: str | None, issuer: str | None, text: str
     ) -> tuple[str | None, str | None]:
         if self.org_arg:
-            return self.org_arg, _short_name(self.org_arg)
+            return self.org_arg, short_name(self.org_arg)
         name = None
         if issuer and issuer.endswith(ORG_SUFFIXES):
             name = issuer
@@ -410,7 +416,7 @@ class _Importer:
             if found and not found[1].startswith(_NOT_A_PLACE):
                 short = found[0]
                 name = found[1] + "科学技术协会"
-        return name, short or (_short_name(name) if name else None)
+        return name, short or (short_name(name) if name else None)
 
     # -- the body ---------------------------------------------------------------------
 
@@ -523,16 +529,13 @@ class _Importer:
             self.out.notes[("sections", index, "kind")] = "按标题判断的类别"
         paras = raw.get("_paras") or []
         intro: list[str] = []
-        items = [
-            self._item(i, ("sections", index, "items", n))
-            for n, i in enumerate(raw.get("items", []))
-        ]
+        items = [self._item(i) for i in raw.get("items", [])]
         # the part's own paragraphs: honours sentences, then intro or a plain item
         honours, rest, _ = self._honours_in(paras, own=False) if paras else ([], [], None)
         plain: list[dict[str, Any]] = []
         for para in rest:
             if plain or mentions(para):
-                plain.append(self._item({"_paras": [para]}, None))
+                plain.append(self._item({"_paras": [para]}))
             else:
                 intro.append(para)
         items = plain + items
@@ -552,7 +555,7 @@ class _Importer:
             return {}
         return section
 
-    def _item(self, raw: dict[str, Any], path: tuple[Any, ...] | None) -> dict[str, Any]:
+    def _item(self, raw: dict[str, Any]) -> dict[str, Any]:
         item: dict[str, Any] = {}
         if raw.get("heading"):
             item["heading"] = raw["heading"]
@@ -568,16 +571,14 @@ class _Importer:
                     if row is None:
                         continue
                     kind, label = row
-                if _has_slot(label):
-                    continue  # “企业促成亿元贷款”: the placeholder is reported in the text
-                found[kind].append(
-                    {"key": key_for(label, self.keys), "label": label, "value": mention.written}
-                )
+                entry = figure_entry(mention, self.keys, label)
+                if entry is not None:
+                    found[kind].append(entry)
             for kind, figures in found.items():
                 if figures:
                     item[kind] = figures
                     self.out.counts += len(figures)
-        subs = [self._item(s, None) for s in raw.get("items", [])]
+        subs = [self._item(s) for s in raw.get("items", [])]
         if subs:
             item["items"] = subs
         return item
@@ -723,12 +724,6 @@ class _Entry:
     raw: str = ""  # the paragraph as written, for where a run-in opening is not a heading
 
 
-def _has_slot(text: str) -> bool:
-    from .content import unfilled_slots
-
-    return any(True for _ in unfilled_slots(text))
-
-
 def _issuer_line(block: Block) -> bool:
     text = block.text
     return (
@@ -794,6 +789,11 @@ def _caption(block: Block) -> bool:
     )
 
 
+def _recipients(text: str) -> list[str]:
+    """“各县区科协，高新区科协，……：” as a list, split where the line puts a comma."""
+    return [r for r in re.split(r"[，,]", text.rstrip("：:")) if r]
+
+
 def _is_recipients(text: str) -> bool:
     return (
         text.endswith(("：", ":"))
@@ -846,26 +846,15 @@ def _cn_int(text: str) -> int:
     return cn_numeral(text) or 0
 
 
-def _sign_iso(text: str) -> str | None:
-    import datetime as dt
-
+def _signed(text: str) -> dt.date | None:
+    """The 成文日期 of a signature line (“2022年7月18日”, “二〇二二年七月十八日”)."""
     m = _SIGN_DATE.match(text)
     if not m:
         return None
     try:
-        return dt.date(_cn_int(m["y"]), _cn_int(m["m"]), _cn_int(m["d"])).isoformat()
+        return dt.date(_cn_int(m["y"]), _cn_int(m["m"]), _cn_int(m["d"]))
     except ValueError:
         return None
-
-
-def _sign_year(text: str) -> int | None:
-    m = _SIGN_DATE.match(text)
-    return _cn_int(m["y"]) if m else None
-
-
-def _sign_month(text: str) -> int:
-    m = _SIGN_DATE.match(text)
-    return _cn_int(m["m"]) if m else 12
 
 
 def _iso(text: str) -> str:
@@ -873,16 +862,6 @@ def _iso(text: str) -> str:
     if len(parts) >= 3:
         return f"{int(parts[0]):04d}-{int(parts[1]):02d}-{int(parts[2]):02d}"
     return text
-
-
-def _short_name(name: str) -> str:
-    return name.replace("科学技术协会", "科协")
-
-
-def _level(name: str) -> str | None:
-    from .scaffold import guess_level
-
-    return guess_level(name)
 
 
 def _section_kind(title: str | None, kind: Any, year: Any) -> str:
@@ -945,14 +924,6 @@ def _honours_of(m: re.Match[str], who: str, short: str | None, own: bool) -> lis
             honour["verb"] = m["verb"]
         found.append(honour)
     return found
-
-
-def _all_text(data: Any) -> list[str]:
-    if isinstance(data, dict):
-        return [t for k, v in data.items() if k not in ("counts",) for t in _all_text(v)]
-    if isinstance(data, list):
-        return [t for v in data for t in _all_text(v)]
-    return [data] if isinstance(data, str) else []
 
 
 # --- the year file as text ----------------------------------------------------------------

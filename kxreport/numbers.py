@@ -300,6 +300,20 @@ def key_for(label: str, taken: set[str]) -> str:
     return key
 
 
+def figure_entry(
+    mention: Mention, taken: set[str], label: str | None = None
+) -> dict[str, str] | None:
+    """A ``counts`` entry for a mention — key, label, value as written — as ``import`` and
+    ``fmt --counts`` add it; None when the label holds a placeholder (“企业促成亿元贷款”:
+    the placeholder is reported in the text, once)."""
+    from .content import unfilled_slots
+
+    label = label or mention.label
+    if next(unfilled_slots(label), None) is not None:
+        return None
+    return {"key": key_for(label, taken), "label": label, "value": mention.written}
+
+
 def written_in(prose: str, value: Count) -> bool:
     """Whether ``prose`` writes the count ``value`` (as recorded in a year file): the same
     written form, or a mention that reads as the same count (2,588家 and 2588家)."""

@@ -60,7 +60,8 @@ def guess_level(name: str) -> str | None:
     return None
 
 
-def _short(name: str) -> str:
+def short_name(name: str) -> str:
+    """临汾市科学技术协会 -> 临汾市科协."""
     return name.replace("科学技术协会", "科协")
 
 
@@ -152,7 +153,7 @@ def scaffold(
         year = year or previous.year + 1
     else:
         assert org is not None
-        org_name, short = org, _short(org)
+        org_name, short = org, short_name(org)
         org_level = level or guess_level(org)
         if org_level is None:
             raise UsageError(f"无法从“{org}”判断单位层级，请用 --level 指定（{'、'.join(LEVELS)}）")

@@ -345,3 +345,28 @@ def test_importing_a_docx_kxreport_built_gives_back_the_same_text(tmp_path, name
         return [p for p in parts if not p.startswith("|")], rows
 
     assert blocks(tmp_path / "b" / f"{name}.md") == blocks(tmp_path / "a" / f"{name}.md")
+
+
+def test_org_year_and_kind_given_on_the_command_line_win_over_guesses(tmp_path):
+    source = tmp_path / "article.txt"
+    source.write_text(
+        "上半年工作情况\n\n今年以来，我们开展科普活动12场。\n\n组织培训班3期，培训农民500余人次。\n",
+        "utf-8",
+    )
+    out = tmp_path / "a.yaml"
+    done = run(
+        "import", str(source), "-o", str(out),
+        "--org", "延边朝鲜族自治州科学技术协会", "--year", "2023", "--kind", "plan",
+    )  # fmt: skip
+    assert done.exit_code == 0, done.output
+    doc = load(out).model
+    assert doc is not None
+    assert (doc.org.name, doc.org.short_name, doc.org.level) == (
+        "延边朝鲜族自治州科学技术协会",
+        "延边朝鲜族自治州科协",
+        "州",
+    )
+    assert (doc.year, doc.kind, doc.period) == (2023, "plan", "half")
+    assert {str(f.value) for f in doc.figures("counts")} == {"3期", "500余人次"}
+    bad = run("import", str(source), "--kind", "report")
+    assert bad.exit_code == 2 and "--kind 只能是 summary 或 plan" in bad.output

@@ -140,3 +140,15 @@ def test_levels_periods_and_dates_real_documents_use():
     assert doc.sections[0].items[0].activities[0].date.iso() == "2023-07-31"
     assert doc.honours[0].date.iso() == "2023-06"
     assert str(doc.source.date) == "2023-07-20" and doc.date is None
+
+
+def test_fmt_counts_leaves_out_a_label_with_a_placeholder(write_yaml):
+    path = write_yaml(
+        MINIMAL.replace(
+            "全年举办科普讲座66场,受众达5000余人次(含线上)。",
+            "全年举办科普讲座66场，为137家企业促成亿元贷款。",
+        )
+    )
+    done = runner.invoke(app, ["fmt", "--counts", str(path)])
+    assert done.exit_code == 0, done.output
+    assert "亿元贷款" not in path.read_text("utf-8").split("counts:")[1]
