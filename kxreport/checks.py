@@ -8,7 +8,7 @@ from typing import Any
 
 from .errors import Diagnostic, Severity
 from .loader import Loc, Source
-from .model import Item, YearFile
+from .model import Item, Overview, YearFile
 
 MAX_ITEM_DEPTH = 3  # 一、 > （一） > 1. > （1）
 
@@ -29,7 +29,6 @@ def check(doc: YearFile, source: Source) -> list[Diagnostic]:
         if depth > MAX_ITEM_DEPTH:
             message = f"条目最多嵌套 {MAX_ITEM_DEPTH} 级（（一）、1.、（1）），这里是第 {depth} 级"
             found.append(source.at(loc, "error", "too-deep", message))
-        found.extend(_figures_in_prose(source, loc, item))
         for a, activity in enumerate(item.activities):
             period = activity.date
             if period is not None and not (period.start.year <= doc.year <= period.end.year):
@@ -41,11 +40,13 @@ def check(doc: YearFile, source: Source) -> list[Diagnostic]:
                         f"活动日期 {period.iso()} 不在报告年度 {doc.year} 年内：是不是抄了往年的日期？",
                     )
                 )
+    for loc, text, holder in doc.holders():
+        found.extend(_figures_in_prose(source, loc, text, holder))
     for kind, what in (("counts", "数字"), ("targets", "目标")):
         keys = [
             ((*loc, kind, f, "key"), figure.key)
-            for loc, item, _ in doc.items()
-            for f, figure in enumerate(getattr(item, kind))
+            for loc, _, holder in doc.holders()
+            for f, figure in enumerate(getattr(holder, kind, []))
             if figure.key is not None
         ]
         found += _duplicates(
@@ -82,22 +83,26 @@ def check(doc: YearFile, source: Source) -> list[Diagnostic]:
     return found
 
 
-def _figures_in_prose(source: Source, loc: Loc, item: Item) -> list[Diagnostic]:
-    """An item with prose must write each of its figures exactly as it is recorded."""
-    if not item.text:
+def _figures_in_prose(
+    source: Source, loc: Loc, text: str | None, holder: Overview | Item
+) -> list[Diagnostic]:
+    """Prose (an item's or the overview's) must write each of its figures exactly as it is
+    recorded."""
+    if not text:
         return []
     from .numbers import written_in
 
+    where = "开篇" if isinstance(holder, Overview) else "本条正文"
     return [
         source.at(
             (*loc, kind, f, "value"),
             "error",
             "figure-prose",
-            f"“{figure.label}”记为“{figure.value}”，但本条正文里没有这样写：正文和数字必须一致，请改正其中一处",
+            f"“{figure.label}”记为“{figure.value}”，但{where}里没有这样写：正文和数字必须一致，请改正其中一处",
         )
         for kind in ("counts", "targets")
-        for f, figure in enumerate(getattr(item, kind))
-        if not written_in(item.text, figure.value)
+        for f, figure in enumerate(getattr(holder, kind, []))
+        if not written_in(text, figure.value)
     ]
 
 

@@ -361,7 +361,7 @@ def _with_progress(sources: list[Path], show: Any, run: Any, label: str = "生�
 
 @_command(
     "改写年度文件：--simplified 把文字中的繁体字转换为简体（OpenCC）；--punctuation 把中文里的"
-    "半角标点（, : ; ( ) ? ! 和直引号）改为全角，2021-2025年 改为 2021—2025年；--counts 把条目正文里"
+    "半角标点（, : ; ( ) ? ! 和直引号）改为全角，2021-2025年 改为 2021—2025年；--counts 把开篇和条目正文里"
     "写到而 counts 里还没有的数字补进 counts（按原文写法，和 import 相同）。可以同时指定几项。"
     "保留注释、键的顺序和格式；先写临时文件再替换。\n\n"
     "示例：kxreport fmt --simplified 2023.yaml\n\n"
@@ -374,7 +374,7 @@ def fmt(
         bool, typer.Option("--punctuation", help="把中文里的半角标点改为全角")
     ] = False,
     counts: Annotated[
-        bool, typer.Option("--counts", help="把正文里写到的数字补进条目的 counts")
+        bool, typer.Option("--counts", help="把正文里写到的数字补进开篇和条目的 counts")
     ] = False,
 ) -> None:
     from .fmt import add_counts, punctuate, simplify
@@ -475,7 +475,7 @@ def init(
     "导入已有的材料：把 Word 文件（.docx；装了 LibreOffice 时还有 .doc、.wps、.odt、.rtf）"
     "或从网页复制的文字（.txt、.md）变成年度文件。繁体转为简体、半角标点改为全角，网页上的"
     "导航、来源、浏览次数、图片说明、编辑和版权声明等删去；按编号（一、（一）1.（1））、标题样式、"
-    "加粗和段首小标题分出各部分和条目，正文里的每个数字按原文写法记入该条目的 counts，"
+    "加粗和段首小标题分出各部分和条目，正文里的每个数字按原文写法记入该条目（或开篇）的 counts，"
     "荣誉句子整理为 honours。导入时的判断都在文件里用“# 导入：”注释标出；原文没有的内容"
     "（日期、层级等）不会编造，留空让 validate 提示。不会覆盖已有文件（除非 --force）。\n\n"
     "示例：kxreport import 2022年工作总结.docx -o 2022.yaml\n\n"

@@ -86,8 +86,8 @@ def punctuate(path: Path) -> Formatted:
 
 
 def add_counts(path: Path) -> Formatted:
-    """Add a ``counts`` entry for each count written in an item's text and not yet
-    recorded (the same extractor as ``import``), keeping everything else as it was."""
+    """Add a ``counts`` entry for each count written in an item's (or the overview's) text
+    and not yet recorded (the same extractor as ``import``), keeping everything else."""
     return _rewrite(path, _add_counts)
 
 
@@ -134,9 +134,12 @@ def _add_counts(data: Any) -> int:
 
 
 def _items(data: Any) -> Any:
-    """Every item mapping of a year file (sections → items → items …)."""
+    """Every mapping of a year file with prose and counts: the overview, then each item
+    (sections → items → items …)."""
     if not isinstance(data, dict):
         return
+    if isinstance(data.get("overview"), dict):
+        yield data["overview"]
     for section in data.get("sections") or []:
         if isinstance(section, dict):
             yield from _item_tree(section.get("items"))

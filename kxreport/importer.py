@@ -41,7 +41,19 @@ SECTION_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("party", ("党建", "党的建设", "从严治党", "党风廉政", "清廉机关", "政治建设")),
     ("popularization", ("科普", "科学素质", "科学普及")),
     ("think_tank", ("智库", "决策咨询", "科学决策")),
-    ("innovation", ("创新驱动", "科创", "服务创新", "创新发展", "经技融合", "技术对接")),
+    (
+        "innovation",
+        (
+            "创新驱动",
+            "科创",
+            "服务创新",
+            "科技创新",
+            "创新发展",
+            "经技融合",
+            "科技经济融合",
+            "技术对接",
+        ),
+    ),
     ("scientists", ("科技工作者", "人才", "科学家精神")),
     ("organization", ("组织建设", "改革", "学会", "基层组织", "自身建设")),
 )
@@ -55,7 +67,8 @@ _FURNITURE = re.compile(
     r"附件下载|网站地图|当前位置|您的位置|您现在的位置|首页|返回|【打印】|【关闭】)\s*[：:\s]"
     r"|^(?:上一篇|下一篇|打印本页|关闭窗口|返回顶部|分享到|【打印】|【关闭】|【字体|【参考】)"
     r"|版权|版權|copyright|©|ICP备|All Rights Reserved|未经.{0,10}授权|转载|复制下载|下载文档|"
-    r"范文网|题库|文库|仅供参考|浏览次数|阅读次数|点击次数",
+    r"范文网|题库|文库|仅供参考|浏览次数|阅读次数|点击次数"
+    r"|^(?:[【\[](?!第[^】\]]{1,4}篇)[^】\]]{1,8}[】\]]\s*)+$",  # 【打印本页】【关闭窗口】
     re.IGNORECASE,
 )
 _BREADCRUMB = re.compile(r"^(?:[^>》»＞]{1,12}\s*[>»＞]\s*){2,}[^>》»＞]{0,20}$")
@@ -82,7 +95,7 @@ _NOT_A_PLACE = tuple("在由向对经本我各全该从与和及并为")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
 _HONOUR = re.compile(
     r"^(?:(?:\d{4}年|今年|全年|一年来)[，,]?)?(?P<who>[^，。；]{0,120}?)(?:先后|还|也|分别)?被"
-    r"(?P<by>[^“”。；]{2,200}?)(?:等部门和单位|等部门|等单位|等)?"
+    r"(?P<by>[^“”。；]{2,200}?|)(?:等部门和单位|等部门|等单位|等)?"
     r"(?P<verb>授予|评为|确定为|设立为|命名为|认定为|表彰为|评定为|列为)"
     r"(?P<names>(?:“[^“”]{2,60}”[、，\s]*)+)(?:等)?(?:荣誉称号|荣誉|称号|奖项)?$"
 )
@@ -197,6 +210,10 @@ class _Importer:
             name = _SOURCE_NAME.search(text)
             if name:
                 self.published.setdefault("name", name["name"])
+            dated = re.search(r"(?:发布|更新)?(?:时间|日期)\s*[：:]\s*", text)
+            published = _PUBLISHED.match(text, dated.end()) if dated else None
+            if published:  # “发布时间：2023-07-12 09:30  来源：……”
+                self.published.setdefault("date", _iso(published["date"]))
             return True
         return bool(len(text) <= 24 and _BYLINE.match(text) and not _SIGN_DATE.match(text))
 
@@ -238,6 +255,9 @@ class _Importer:
                 ov["text"] = "\n\n".join(rest)
             if standing:
                 ov["standing"] = standing
+            if rest:
+                self._record(ov)
+                ov.pop("targets", None)  # an overview records what was done
             if ov:
                 data["overview"] = ov
         if sections:
@@ -407,6 +427,13 @@ class _Importer:
                 short = head
             elif named:
                 short = named[1]
+        if name and short and name.endswith("科学技术协会") and short.endswith("科协"):
+            # “恩施州科学技术协会” signs “恩施土家族苗族自治州科协……”: the longer is the full name
+            signed, titled = name[: -len("科学技术协会")], short[: -len("科协")]
+            if len(titled) > len(signed) and titled.endswith(signed):
+                short = signed + "科协"  # “延边朝鲜族自治州安图县科协”: the county's own
+            elif len(titled) > len(signed) and titled[:2] == signed[:2]:
+                name, short = titled + "科学技术协会", signed + "科协"
         if name is None and short and short.endswith("科学技术协会"):
             name = short
         if name is None and short and short.endswith("科协"):
@@ -427,12 +454,13 @@ class _Importer:
         sections: list[dict[str, Any]] = []
         closing = None
         if not levels:
-            overview, sections = self._flat(entries)
+            overview, sections, closing = self._flat(entries)
         else:
             top = levels[0]
             depth_of = {level: index for index, level in enumerate(levels)}
             current: dict[str, Any] | None = None
-            stack: list[dict[str, Any]] = []  # open items by depth - 1
+            stack: list[dict[str, Any]] = []  # the open items, outermost first
+            depths: list[int] = []  # the depth of each (1 = an item of the part)
             for entry in entries:
                 if entry.level is None and current is None:
                     overview.append(entry.raw)
@@ -442,37 +470,37 @@ class _Importer:
                     if entry.text:
                         current["_paras"] = [entry.text]
                     sections.append(current)
-                    stack = []
+                    stack, depths = [], []
                     continue
                 if current is None:  # an item before any part: a part without title
                     current = {}
                     sections.append(current)
-                if entry.level is not None:
-                    depth = min(depth_of[entry.level], 3)
-                    item: dict[str, Any] = {"heading": entry.heading}
+                if entry.level is not None or entry.lead:
+                    # a numbered item closes the open items at its depth or deeper (“1.” after
+                    # “1.” is a sibling, even with no “（一）” above them); a run-in opening goes
+                    # under the innermost numbered item, beside an earlier run-in
+                    if entry.level is not None:
+                        depth = min(depth_of[entry.level], 3)
+                        heading = entry.heading
+                    else:
+                        depth = (
+                            depths[-1]
+                            if depths and stack[-1].get("_lead")
+                            else (depths[-1] + 1 if depths else 1)
+                        )
+                        depth, heading = min(depth, 3), entry.lead
+                    while depths and depths[-1] >= depth:
+                        stack.pop()
+                        depths.pop()
+                    item: dict[str, Any] = {"heading": heading}
+                    if entry.level is None:
+                        item["_lead"] = True
                     if entry.text:
                         item["_paras"] = [entry.text]
-                    stack = stack[: depth - 1]
-                    parent = stack[-1] if stack else current
-                    parent.setdefault("items", []).append(item)
+                    (stack[-1] if stack else current).setdefault("items", []).append(item)
                     stack.append(item)
+                    depths.append(depth)
                     continue
-                # a paragraph: run-in opening without number, or plain text
-                if entry.lead and stack:
-                    depth = min(len(stack) + 1, 3)
-                    if len(stack) >= 3 or (stack[-1].get("_lead")):
-                        depth = len(stack)
-                        stack = stack[: depth - 1]
-                    parent = stack[-1] if stack else current
-                    item = {"heading": entry.lead, "_lead": True}
-                    if entry.text:
-                        item["_paras"] = [entry.text]
-                    parent.setdefault("items", []).append(item)
-                    stack.append(item)
-                elif entry.lead:
-                    item = {"heading": entry.lead, "_lead": True, "_paras": [entry.text]}
-                    current.setdefault("items", []).append(item)
-                    stack = [item]
                 elif stack and _parse_honours(entry.raw, self._short(), False):
                     current.setdefault("_honours", []).append(entry.raw)
                 elif stack:
@@ -483,19 +511,48 @@ class _Importer:
         final = [self._section(s, index) for index, s in enumerate(sections)]
         return overview, [s for s in final if s], closing
 
-    def _flat(self, entries: list[_Entry]) -> tuple[list[str], list[dict[str, Any]]]:
-        """A news-style article: the first paragraph opens it, the others are items in order
-        (with their run-in openings as headings when they have them)."""
+    def _flat(self, entries: list[_Entry]) -> tuple[list[str], list[dict[str, Any]], str | None]:
+        """A document without numbered headings. The first paragraph opens it. When two or
+        more paragraphs open with a theme of two phrases (“坚持党建引领，锻造“红色科协”新高地。”),
+        each opens a part, and the run-in pairs inside it (“提高站位，强化引领。”) are its
+        items. Otherwise (a news article) the paragraphs are items in order, with their run-in
+        openings as headings. Honours paragraphs go to the honours, a last paragraph that
+        looks ahead is the closing."""
         if not entries:
-            return [], []
+            return [], [], None
         overview = [entries[0].raw]
-        items: list[dict[str, Any]] = []
-        for entry in entries[1:]:
-            if entry.lead:
-                items.append({"heading": entry.lead, "_paras": [entry.text] if entry.text else []})
+        rest = entries[1:]
+        closing = None
+        if rest and not rest[-1].lead and _ahead(rest[-1].raw, self.out.data.get("year")):
+            closing = rest.pop().raw
+        themed = sum(1 for e in rest if e.lead and "，" in e.lead)
+        sections: list[dict[str, Any]] = []
+        current: dict[str, Any] = {}
+        for entry in rest:
+            if not entry.lead and self._all_honours(entry.raw):
+                overview.append(entry.raw)  # the overview takes the own honours out
+            elif themed >= 2 and entry.lead and "，" in entry.lead:
+                current = {"title": entry.lead}
+                sections.append(current)
+                intro, pairs = _paired_leads(entry.text)
+                if intro:
+                    current["_paras"] = [intro]
+                for heading, text in pairs:
+                    current.setdefault("items", []).append({"heading": heading, "_paras": [text]})
             else:
-                items.append({"_paras": [entry.text]})
-        return overview, [{"items": items}] if items else []
+                if not sections:
+                    sections.append(current)
+                item: dict[str, Any] = {"_paras": [entry.text] if entry.text else []}
+                if entry.lead:
+                    item["heading"] = entry.lead
+                current.setdefault("items", []).append(item)
+        return overview, sections, closing
+
+    def _all_honours(self, para: str) -> bool:
+        sentences = [s for s in re.split(r"(?<=。)", para) if s.strip()]
+        return bool(sentences) and all(
+            _parse_honours(s, self._short(), True) is not None for s in sentences
+        )
 
     def _take_closing(self, sections: list[dict[str, Any]]) -> str | None:
         """The last paragraph of the last part when it looks ahead (“2023年是……”,
@@ -510,10 +567,7 @@ class _Importer:
         if len(paras) < (2 if holder is not sections[-1] or holder.get("title") else 1):
             return None
         last = paras[-1]
-        ahead = ("下一步", "新的一年", "今后", "展望", "明年", "来年")
-        if (
-            (isinstance(year, int) and last.startswith(f"{year + 1}年")) or last.startswith(ahead)
-        ) and not mentions(last):
+        if _ahead(last, year):
             paras.pop()
             return last
         return None
@@ -561,27 +615,30 @@ class _Importer:
             item["heading"] = raw["heading"]
         paras = [p for p in raw.get("_paras") or [] if p]
         if paras:
-            text = "\n\n".join(paras)
-            item["text"] = text
-            found: dict[str, list[dict[str, Any]]] = {"counts": [], "targets": []}
-            for mention in mentions(text):
-                kind, label = "counts", mention.label
-                if self.figures:  # the document's own indicator table decides
-                    row = self._figure_row(mention)
-                    if row is None:
-                        continue
-                    kind, label = row
-                entry = figure_entry(mention, self.keys, label)
-                if entry is not None:
-                    found[kind].append(entry)
-            for kind, figures in found.items():
-                if figures:
-                    item[kind] = figures
-                    self.out.counts += len(figures)
+            item["text"] = "\n\n".join(paras)
+            self._record(item)
         subs = [self._item(s) for s in raw.get("items", [])]
         if subs:
             item["items"] = subs
         return item
+
+    def _record(self, holder: dict[str, Any]) -> None:
+        """The counts (and targets) written in the holder's text, as ``counts`` entries."""
+        found: dict[str, list[dict[str, Any]]] = {"counts": [], "targets": []}
+        for mention in mentions(holder["text"]):
+            kind, label = "counts", mention.label
+            if self.figures:  # the document's own indicator table decides
+                row = self._figure_row(mention)
+                if row is None:
+                    continue
+                kind, label = row
+            entry = figure_entry(mention, self.keys, label)
+            if entry is not None:
+                found[kind].append(entry)
+        for kind, figures in found.items():
+            if figures:
+                holder[kind] = figures
+                self.out.counts += len(figures)
 
     def _figure_row(self, mention: Any) -> tuple[str, str] | None:
         """The indicator-table row of a count in the text (same value), used once."""
@@ -631,6 +688,18 @@ class _Importer:
             lead = _strip_number(block.bold_lead)
             return _Entry(level, lead.rstrip("。：:"), text[len(lead) :].lstrip("。.：: "))
         if len(text) <= 60 and not re.search(r"。.", text):
+            # a numbered sentence with counts (“1.面向青少年，举办科技创新大赛1次。”): its first
+            # clause is the heading, the rest the text, so the counts are recorded
+            head, comma, rest = text.partition("，")
+            if (
+                comma
+                and re.search(r"[。；]$", text)
+                and 4 <= len(head) <= 30
+                and mentions(rest)
+                and not mentions(head)
+                and not _YEAR.search(head)
+            ):
+                return _Entry(level, head, rest)
             return _Entry(level, text.rstrip("。"), "")
         head, _, rest = text.partition("。")
         if rest and len(head) <= 60:
@@ -763,17 +832,52 @@ def _ends_sentence(text: str) -> bool:
     return bool(re.search(r"[。！？；：]$", text)) or ("，" in text and len(text) > 30)
 
 
+# sentences that open with a time, a place or a person are news, not thematic headings
+_NEWS_OPENING = (
+    "会上", "会议", "会中", "近日", "日前", "随后", "同时", "此外", "其中", "目前", "今年", "全年",
+    "当天", "当日", "期间", "活动中", "截至", "据", "他", "她", "我们", "一年来", "下一步", "本次",
+)  # fmt: skip
+# “提高站位，强化引领。”: two short parallel phrases, a run-in heading inside a paragraph
+_PAIRED_LEAD = re.compile(r"[^，。\d“”《》、：；]{2,8}，[^，。\d“”《》、：；]{2,8}")
+
+
 def _run_in(text: str) -> tuple[str, str]:
     """A thematic opening without a number: a short first sentence, then the text
-    (“规范制度，加强与科技工作者的联系。召开……”)."""
+    (“规范制度，加强与科技工作者的联系。召开……”, “坚持党建引领，锻造“红色科协”新高地。……”)."""
     head, mark, rest = text.partition("。")
     if not mark or len(rest) < 20 or not 4 <= len(head) <= 24:
         return "", text
-    if re.search(r"\d|[“《]", head) or head.count("，") > 1:
+    if re.search(r"\d|[《、：；]", head) or head.count("，") > 1 or head.startswith(_NEWS_OPENING):
+        return "", text
+    if "“" in head and "，" not in head:
         return "", text
     if "，" not in head and len(head) > 16:
         return "", text
     return head, rest
+
+
+def _paired_leads(text: str) -> tuple[str, list[tuple[str, str]]]:
+    """A paragraph of several run-in headings (“提高站位，强化引领。……夯实基础，筑牢堡垒。……”):
+    the text before the first one, then (heading, text) pairs; no pairs unless there are two."""
+    sentences = [s for s in re.split(r"(?<=。)", text) if s]
+    starts = [
+        i
+        for i, sentence in enumerate(sentences)
+        if _PAIRED_LEAD.fullmatch(sentence.rstrip("。")) and i + 1 < len(sentences)
+    ]
+    if len(starts) < 2:
+        return text, []
+    pairs = []
+    for start, end in zip(starts, [*starts[1:], len(sentences)], strict=True):
+        pairs.append((sentences[start].rstrip("。"), "".join(sentences[start + 1 : end])))
+    return "".join(sentences[: starts[0]]), pairs
+
+
+def _ahead(text: str, year: Any) -> bool:
+    """A paragraph that looks to the next year (“2023年，我们将……”, “下一步，……”)."""
+    starts = ("下一步", "新的一年", "今后", "展望", "明年", "来年")
+    nxt = isinstance(year, int) and text.startswith(f"{year + 1}年")
+    return (nxt or text.startswith(starts)) and not mentions(text)
 
 
 def _caption(block: Block) -> bool:
@@ -869,9 +973,8 @@ def _section_kind(title: str | None, kind: Any, year: Any) -> str:
         return "custom"
     if kind == "summary":
         nxt = isinstance(year, int) and f"{year + 1}年" in title
-        if (nxt or "下一步" in title or "明年" in title or "来年" in title) and any(
-            w in title for w in _NEXT_YEAR
-        ):
+        ahead = ("下一步", "明年", "来年", "下半年")
+        if (nxt or any(w in title for w in ahead)) and any(w in title for w in _NEXT_YEAR):
             return "next_year"
     for section_kind, words in SECTION_WORDS:
         if section_kind == "problems" and kind == "plan":

@@ -117,29 +117,6 @@ class Org(Base):
         return self.short_name or self.name
 
 
-class Overview(Base):
-    text: Text | None = Field(
-        default=None,
-        title="开篇",
-        description="开篇段落（多段用空行分隔），概述一年工作的背景与总体情况。",
-    )
-    situation: Text | None = Field(
-        default=None,
-        title="形势",
-        description="形势与背景，例如“2022年是党的二十大召开之年”；不写开篇时由此生成开篇。",
-    )
-    approach: Line | None = Field(
-        default=None,
-        title="工作思路",
-        description="本单位的工作思路，例如“1135”工作思路；不写开篇时由此生成开篇。",
-    )
-    standing: Line | None = Field(
-        default=None,
-        title="总体位次",
-        description="整体工作的评价或位次，例如“整体工作位列全省科协系统第一方阵”。",
-    )
-
-
 class Honour(Base):
     name: Line = Field(
         title="荣誉名称", description="荣誉或称号，不带引号，例如“全国科普日优秀组织单位”。"
@@ -197,6 +174,34 @@ class Figure(Base):
         if self.unit and not self.value.unit:
             self.value = self.value.with_unit(self.unit)
         return self
+
+
+class Overview(Base):
+    text: Text | None = Field(
+        default=None,
+        title="开篇",
+        description="开篇段落（多段用空行分隔），概述一年工作的背景与总体情况。",
+    )
+    situation: Text | None = Field(
+        default=None,
+        title="形势",
+        description="形势与背景，例如“2022年是党的二十大召开之年”；不写开篇时由此生成开篇。",
+    )
+    approach: Line | None = Field(
+        default=None,
+        title="工作思路",
+        description="本单位的工作思路，例如“1135”工作思路；不写开篇时由此生成开篇。",
+    )
+    standing: Line | None = Field(
+        default=None,
+        title="总体位次",
+        description="整体工作的评价或位次，例如“整体工作位列全省科协系统第一方阵”。",
+    )
+    counts: list[Figure] = Field(
+        default_factory=list,
+        title="数字",
+        description="开篇里写到的全年统计数字（例如全年开展科普活动300余场），和条目的数字一样检查、统计。",
+    )
 
 
 class Activity(Base):
@@ -415,9 +420,17 @@ class YearFile(Base):
         for index, section in enumerate(self.sections):
             yield from _walk(section.items, ("sections", index, "items"), 1)
 
+    def holders(self) -> Iterator[tuple[FieldPath, str | None, Overview | Item]]:
+        """Every place that records figures beside its prose (the overview, then each item):
+        path, prose, the holder."""
+        if self.overview is not None:
+            yield ("overview",), self.overview.text, self.overview
+        for loc, item, _ in self.items():
+            yield loc, item.text, item
+
     def figures(self, kind: Literal["counts", "targets"]) -> list[Figure]:
         """Every count or target of the document, in document order."""
-        return [figure for _, item, _ in self.items() for figure in getattr(item, kind)]
+        return [f for _, _, holder in self.holders() for f in getattr(holder, kind, [])]
 
     @classmethod
     def json_schema(cls) -> dict[str, Any]:

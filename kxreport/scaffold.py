@@ -194,6 +194,8 @@ def scaffold(
             else None
         )
         w.field(Overview, name, keep, 2)
+    if previous and previous.overview and previous.overview.counts:
+        _figures(w, previous.overview.counts, 2)
     w.hint(YearFile, "honours", 0)
     w.lines.append("honours: []")
     w.comment(0, "  - {name: 荣誉名称, by: 授予单位, level: 省级}")

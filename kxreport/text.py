@@ -173,7 +173,8 @@ def _punctuation_parts(text: str) -> list[tuple[int, str, str]]:
             changes.append((m.start(), m.start() + 1, "（"))
             changes.append((m.end() - 1, m.end(), "）"))
     for m in _STRAIGHT_QUOTES.finditer(text):
-        if has_han(m[1]):
+        around = text[m.start() - 1 : m.start()] + text[m.end() : m.end() + 1]
+        if has_han(m[1]) or has_han(around):  # "科技助力2024", 推进"3+1"工程
             changes.append((m.start(), m.start() + 1, "“"))
             changes.append((m.end() - 1, m.end(), "”"))
     for m in _HALF_MARK.finditer(text):

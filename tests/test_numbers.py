@@ -152,3 +152,65 @@ def test_fmt_counts_leaves_out_a_label_with_a_placeholder(write_yaml):
     done = runner.invoke(app, ["fmt", "--counts", str(path)])
     assert done.exit_code == 0, done.output
     assert "亿元贷款" not in path.read_text("utf-8").split("counts:")[1]
+
+
+OPENING = """\
+org: {name: 示例县科学技术协会, short_name: 县科协, level: 县}
+year: 2023
+kind: summary
+overview:
+  text: 全年开展各类科普活动300余场，受众达5.2万人次。
+  counts:
+    - {key: activities, label: 开展各类科普活动, value: 300余场}
+sections:
+  - kind: popularization
+    items:
+      - heading: 科普讲座
+        text: 全年举办科普讲座66场。
+        counts:
+          - {key: lectures, label: 举办科普讲座, value: 66场}
+"""
+
+
+def test_the_openings_counts_are_checked_against_its_text_and_keys_are_shared(write_yaml):
+    result = load(write_yaml(OPENING))
+    assert result.ok and not result.diagnostics, [d.format() for d in result.diagnostics]
+    assert [f.key for f in result.model.figures("counts")] == ["activities", "lectures"]
+    wrong = load(write_yaml(OPENING.replace("value: 300余场", "value: 310余场")))
+    found = [d for d in wrong.diagnostics if d.code == "figure-prose"]
+    assert [(d.line, d.severity) for d in found] == [(7, "error")]
+    assert "开篇里没有这样写" in found[0].message
+    clash = load(write_yaml(OPENING.replace("key: lectures", "key: activities")))
+    assert [d.line for d in clash.diagnostics if d.code == "duplicate-figure-key"] == [14]
+
+
+def test_fmt_counts_fills_the_opening_too(write_yaml):
+    path = write_yaml(OPENING)
+    done = runner.invoke(app, ["fmt", "--counts", str(path)])
+    assert done.exit_code == 0, done.output
+    overview = load(path).model.overview
+    assert [str(f.value) for f in overview.counts] == ["300余场", "5.2万人次"]
+    assert overview.counts[1].label == "受众"
+
+
+def test_opening_counts_without_opening_text_are_written_as_a_sentence(write_yaml, tmp_path):
+    path = write_yaml(
+        OPENING.replace("  text: 全年开展各类科普活动300余场，受众达5.2万人次。\n", "")
+    )
+    done = runner.invoke(app, ["build", str(path), "-o", str(tmp_path / "out"), "-f", "md"])
+    assert done.exit_code == 0, done.output
+    built = (tmp_path / "out" / "2023.md").read_text("utf-8")
+    assert "\n\n开展各类科普活动300余场。\n\n" in built
+    # next year's file keeps the opening's keys to fill in
+    from kxreport.scaffold import scaffold
+
+    text = scaffold(None, 2024, "summary", previous=load(path).model)
+    opening = text.split("\noverview:")[1].split("\nhonours:")[0]
+    assert "key: activities" in opening and "300余场" not in opening
+
+
+def test_straight_quotes_around_a_name_without_chinese_inside_become_chinese_quotes():
+    from kxreport.text import normalize_punctuation
+
+    assert normalize_punctuation('推进"3+1"基层组织建设') == "推进“3+1”基层组织建设"
+    assert normalize_punctuation('print("a")') == 'print("a")'
