@@ -82,6 +82,9 @@ _DATELINE = re.compile(
 _BYLINE = re.compile(
     r"^[（(]?(?:记者|通讯员|作者|撰稿|供稿|文|图|摄影|编辑)\s*[：:/]?\s*\S{1,12}[）)]?$"
 )
+_PART_MARK = re.compile(
+    r"^第[一二三四五六七八九十]{1,2}部分\s*[：:、，.．]?\s*(?P<title>[^。；]{0,40})$"
+)
 _ARTICLE_MARK = re.compile(r"【第[一二三四五六七八九十\d]{1,3}篇】\s*$")
 _SIGN_DATE = re.compile(
     r"^(?P<y>\d{4}|[〇零一二三四五六七八九]{4})\s*年\s*(?P<m>\d{1,2}|[一二三四五六七八九十]{1,2})\s*月"
@@ -448,6 +451,34 @@ class _Importer:
     # -- the body ---------------------------------------------------------------------
 
     def _body(self, blocks: list[Block]) -> tuple[list[str], list[dict[str, Any]], str | None]:
+        """Overview, parts and closing. A summary in “第一部分 2023年工作总结 / 第二部分
+        2024年工作计划” keeps the first as its parts and makes the second its next-year part,
+        whose 一、二、 become items."""
+        year = self.out.data.get("year")
+        marks = [i for i, b in enumerate(blocks) if _PART_MARK.match(b.full_text)]
+        plan_at = next(
+            (
+                i
+                for i in marks
+                if self.out.data.get("kind") == "summary"
+                and _section_kind(_PART_MARK.match(blocks[i].full_text)["title"], "summary", year)
+                == "next_year"
+            ),
+            None,
+        )
+        main = [b for i, b in enumerate(blocks[:plan_at]) if i not in marks]
+        overview, sections, closing = self._structure(main)
+        if plan_at is not None:
+            title = _PART_MARK.match(blocks[plan_at].full_text)["title"]
+            rest = [b for i, b in enumerate(blocks) if i > plan_at and i not in marks]
+            opening, parts, closing = self._structure(rest)
+            plan: dict[str, Any] = {"title": title, "_paras": opening}
+            plan["items"] = [_demoted(part, 1) for part in parts]
+            sections.append(plan)
+        final = [self._section(s, index) for index, s in enumerate(sections)]
+        return overview, [s for s in final if s], closing
+
+    def _structure(self, blocks: list[Block]) -> tuple[list[str], list[dict[str, Any]], str | None]:
         entries = [self._classify(b) for b in blocks]
         levels = sorted({e.level for e in entries if e.level is not None})
         overview: list[str] = []
@@ -508,8 +539,7 @@ class _Importer:
                 else:
                     current.setdefault("_paras", []).append(entry.raw)
             closing = self._take_closing(sections)
-        final = [self._section(s, index) for index, s in enumerate(sections)]
-        return overview, [s for s in final if s], closing
+        return overview, sections, closing
 
     def _flat(self, entries: list[_Entry]) -> tuple[list[str], list[dict[str, Any]], str | None]:
         """A document without numbered headings. The first paragraph opens it. When two or
@@ -583,13 +613,15 @@ class _Importer:
             self.out.notes[("sections", index, "kind")] = "按标题判断的类别"
         paras = raw.get("_paras") or []
         intro: list[str] = []
-        items = [self._item(i) for i in raw.get("items", [])]
+        # what a plan or a next-year part says in numbers is a target, not a count
+        aim = "targets" if kind == "next_year" or self.out.data.get("kind") == "plan" else "counts"
+        items = [self._item(i, aim) for i in raw.get("items", [])]
         # the part's own paragraphs: honours sentences, then intro or a plain item
         honours, rest, _ = self._honours_in(paras, own=False) if paras else ([], [], None)
         plain: list[dict[str, Any]] = []
         for para in rest:
             if plain or mentions(para):
-                plain.append(self._item({"_paras": [para]}))
+                plain.append(self._item({"_paras": [para]}, aim))
             else:
                 intro.append(para)
         items = plain + items
@@ -609,24 +641,25 @@ class _Importer:
             return {}
         return section
 
-    def _item(self, raw: dict[str, Any]) -> dict[str, Any]:
+    def _item(self, raw: dict[str, Any], aim: str = "counts") -> dict[str, Any]:
         item: dict[str, Any] = {}
         if raw.get("heading"):
             item["heading"] = raw["heading"]
         paras = [p for p in raw.get("_paras") or [] if p]
         if paras:
             item["text"] = "\n\n".join(paras)
-            self._record(item)
-        subs = [self._item(s) for s in raw.get("items", [])]
+            self._record(item, aim)
+        subs = [self._item(s, aim) for s in raw.get("items", [])]
         if subs:
             item["items"] = subs
         return item
 
-    def _record(self, holder: dict[str, Any]) -> None:
-        """The counts (and targets) written in the holder's text, as ``counts`` entries."""
+    def _record(self, holder: dict[str, Any], aim: str = "counts") -> None:
+        """The numbers written in the holder's text, as ``counts`` (or ``targets``) entries;
+        an indicator table of the document decides which and what they are called."""
         found: dict[str, list[dict[str, Any]]] = {"counts": [], "targets": []}
         for mention in mentions(holder["text"]):
-            kind, label = "counts", mention.label
+            kind, label = aim, mention.label
             if self.figures:  # the document's own indicator table decides
                 row = self._figure_row(mention)
                 if row is None:
@@ -784,6 +817,24 @@ class _Importer:
         self.out.table_notes.append("\n".join(shown))
 
 
+def _demoted(part: dict[str, Any], depth: int) -> dict[str, Any]:
+    """A part (or item) of a plan inside a summary as an item one level down; below the
+    third level, sub-items are folded into the text as run-in paragraphs."""
+    item: dict[str, Any] = {"_paras": list(part.get("_paras") or [])}
+    if part.get("title") or part.get("heading"):
+        item["heading"] = part.get("title") or part.get("heading")
+    subs = part.get("items") or []
+    if depth >= 3:
+        for sub in subs:
+            folded = _demoted(sub, depth)
+            head = folded.get("heading")
+            text = "".join(folded["_paras"])
+            item["_paras"].append(f"{head}。{text}" if head else text)
+    elif subs:
+        item["items"] = [_demoted(sub, depth + 1) for sub in subs]
+    return item
+
+
 @dataclass
 class _Entry:
     level: int | None
@@ -888,6 +939,7 @@ def _caption(block: Block) -> bool:
         and not re.search(r"[。！？；：]", text)
         and not _SIGN_DATE.match(text)
         and not _is_recipients(text)
+        and not _PART_MARK.match(text)
         and block.style_level is None
         and not block.bold
     )
@@ -915,10 +967,15 @@ def _signature_at(blocks: list[Block], index: int) -> bool:
 
 
 def _kind_of(title: str) -> str | None:
-    for kind in ("plan", "summary"):
-        if any(word in title for word in _KIND_WORDS[kind]):
-            return kind
-    return None
+    """The kind whose word comes first: “2023年工作总结和2024年工作计划” is a summary
+    with a plan part."""
+    found = [
+        (title.find(word), kind)
+        for kind in ("plan", "summary")
+        for word in _KIND_WORDS[kind]
+        if word in title
+    ]
+    return min(found)[1] if found else None
 
 
 def _period_of(title: str, opening: str) -> str | None:

@@ -367,8 +367,9 @@ def test_org_year_and_kind_given_on_the_command_line_win_over_guesses(tmp_path):
         "州",
     )
     assert (doc.year, doc.kind, doc.period) == (2023, "plan", "half")
-    # the opening's numbers are the overview's counts, the others the item's
-    assert [str(f.value) for f in doc.overview.counts] == ["12场"]
-    assert {str(f.value) for f in doc.figures("counts")} == {"12场", "3期", "500余人次"}
+    # the opening's numbers are the overview's counts (what was done); in a plan, the
+    # items' numbers are targets
+    assert [str(f.value) for f in doc.figures("counts")] == ["12场"]
+    assert {str(f.value) for f in doc.figures("targets")} == {"3期", "500余人次"}
     bad = run("import", str(source), "--kind", "report")
     assert bad.exit_code == 2 and "--kind 只能是 summary 或 plan" in bad.output

@@ -58,7 +58,10 @@ def test_article_imports_strictly_valid_keeping_numbers_names_order_and_counts(t
     assert [n for n in numbers if n not in built] == []
     assert {n for n in names if n not in built} == set()
     # the parts come in the source's order
-    lines = [re.sub(r"^[一二三四五六七八九十]+、", "", line) for line in text.splitlines()]
+    lines = [
+        re.sub(r"^(?:[一二三四五六七八九十]+、|第.{1,2}部分 )", "", line)
+        for line in text.splitlines()
+    ]
     titles = [s.title for s in doc.sections if s.title]
     at = [next(n for n, line in enumerate(lines) if line.startswith(t)) for t in titles]
     assert at == sorted(at)
@@ -141,7 +144,9 @@ def test_county_plan_with_ascii_punctuation_and_numbered_sentences(tmp_path):
     assert party.items[0].text == "全年开展集中学习不少于12次。"
     youth = doc.sections[1].items[0].items
     assert [i.heading for i in youth] == ["面向青少年", "面向农民"]
-    assert {str(f.value) for f in youth[1].counts} == {"上千人次", "两万余人"}
+    # what a plan says in numbers are its targets
+    assert {str(f.value) for f in youth[1].targets} == {"上千人次", "两万余人"}
+    assert not doc.figures("counts")
     written = out.read_text("utf-8")
     assert "“3+1”" in written and '"' not in written.split("sections:")[1]
     assert "，" in written and "," not in written.split("sections:")[1]
@@ -156,3 +161,15 @@ def test_numbers_of_the_opening_are_the_overviews_counts(tmp_path):
         "12.5%",
     ]
     assert doc.figures("counts")[:2] == doc.overview.counts[:2]
+
+
+def test_summary_with_a_plan_part_makes_the_plan_its_next_year_part(tmp_path):
+    _, built, doc = imported("xicheng-2023-summary-and-plan.txt", tmp_path)
+    assert (doc.kind, doc.year) == ("summary", 2023)
+    assert [s.kind for s in doc.sections] == ["party", "popularization", "scientists", "next_year"]
+    plan = doc.sections[-1]
+    assert plan.title == "2024年工作计划"
+    assert [i.heading for i in plan.items] == ["持续强化政治引领", "提升科普服务能力"]
+    assert [str(f.value) for f in plan.items[1].targets] == ["200场"]
+    assert "部分" not in built
+    assert "## 四、2024年工作计划" in built and "**（一）持续强化政治引领**。" in built
