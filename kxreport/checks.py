@@ -7,41 +7,65 @@ from collections.abc import Callable, Hashable, Iterable
 from typing import Any
 
 from .errors import Diagnostic, Severity
-from .loader import Loc, Source
 from .model import Item, Overview, YearFile
+from .source import Loc, Source
 
 MAX_ITEM_DEPTH = 3  # 一、 > （一） > 1. > （1）
 
 
-def check(doc: YearFile, source: Source) -> list[Diagnostic]:
+Rule = Callable[[YearFile, Source], list[Diagnostic]]
+
+
+def empty_sections(doc: YearFile, source: Source) -> list[Diagnostic]:
+    return [
+        source.at(
+            ("sections", index),
+            "warning",
+            "empty-section",
+            "这一部分没有导语、条目或荣誉，输出时将省略",
+        )
+        for index, section in enumerate(doc.sections)
+        if section.is_empty
+    ]
+
+
+def item_depth(doc: YearFile, source: Source) -> list[Diagnostic]:
+    return [
+        source.at(
+            loc,
+            "error",
+            "too-deep",
+            f"条目最多嵌套 {MAX_ITEM_DEPTH} 级（（一）、1.、（1）），这里是第 {depth} 级",
+        )
+        for loc, _, depth in doc.items()
+        if depth > MAX_ITEM_DEPTH
+    ]
+
+
+def figures_in_prose(doc: YearFile, source: Source) -> list[Diagnostic]:
     found: list[Diagnostic] = []
-    for index, section in enumerate(doc.sections):
-        if section.is_empty:
-            found.append(
-                source.at(
-                    ("sections", index),
-                    "warning",
-                    "empty-section",
-                    "这一部分没有导语、条目或荣誉，输出时将省略",
-                )
-            )
-    for loc, item, depth in doc.items():
-        if depth > MAX_ITEM_DEPTH:
-            message = f"条目最多嵌套 {MAX_ITEM_DEPTH} 级（（一）、1.、（1）），这里是第 {depth} 级"
-            found.append(source.at(loc, "error", "too-deep", message))
-        for a, activity in enumerate(item.activities):
-            period = activity.date
-            if period is not None and not (period.start.year <= doc.year <= period.end.year):
-                found.append(
-                    source.at(
-                        (*loc, "activities", a, "date"),
-                        "warning",
-                        "date-outside-year",
-                        f"活动日期 {period.iso()} 不在报告年度 {doc.year} 年内：是不是抄了往年的日期？",
-                    )
-                )
     for loc, text, holder in doc.holders():
         found.extend(_figures_in_prose(source, loc, text, holder))
+    return found
+
+
+def activity_dates(doc: YearFile, source: Source) -> list[Diagnostic]:
+    return [
+        source.at(
+            (*loc, "activities", a, "date"),
+            "warning",
+            "date-outside-year",
+            f"活动日期 {activity.date.iso()} 不在报告年度 {doc.year} 年内：是不是抄了往年的日期？",
+        )
+        for loc, item, _ in doc.items()
+        for a, activity in enumerate(item.activities)
+        if activity.date is not None
+        and not (activity.date.start.year <= doc.year <= activity.date.end.year)
+    ]
+
+
+def figure_keys(doc: YearFile, source: Source) -> list[Diagnostic]:
+    found: list[Diagnostic] = []
     for kind, what in (("counts", "数字"), ("targets", "目标")):
         keys = [
             ((*loc, kind, f, "key"), figure.key)
@@ -53,34 +77,62 @@ def check(doc: YearFile, source: Source) -> list[Diagnostic]:
             source, keys, "error", "duplicate-figure-key",
             lambda key, first, what=what: f"{what}的指标键“{key}”重复：{first}已经用过，每个指标键只能用一次",
         )  # fmt: skip
+    return found
+
+
+def duplicate_activities(doc: YearFile, source: Source) -> list[Diagnostic]:
     activities = [
         ((*loc, "activities", a), (activity.name, activity.date.iso() if activity.date else ""))
         for loc, item, _ in doc.items()
         for a, activity in enumerate(item.activities)
     ]
-    found += _duplicates(
+    return _duplicates(
         source, activities, "warning", "duplicate-activity",
         lambda key, first: f"活动“{key[0]}”重复：{first}已经写过",
     )  # fmt: skip
+
+
+def duplicate_honours(doc: YearFile, source: Source) -> list[Diagnostic]:
     honours = [(("honours", i), h) for i, h in enumerate(doc.honours)]
     for s, section in enumerate(doc.sections):
         honours += [(("sections", s, "honours", i), h) for i, h in enumerate(section.honours)]
     for loc, item, _ in doc.items():
         honours += [((*loc, "honours", i), h) for i, h in enumerate(item.honours)]
-    found += _duplicates(
+    return _duplicates(
         source, [(loc, (h.name, tuple(h.recipients))) for loc, h in honours], "warning",
         "duplicate-honour", lambda key, first: f"荣誉“{key[0]}”重复：{first}已经写过",
     )  # fmt: skip
+
+
+def notice_in_summary(doc: YearFile, source: Source) -> list[Diagnostic]:
     if doc.notice and doc.kind != "plan":
-        found.append(
+        return [
             source.at(
                 ("notice",),
                 "warning",
                 "notice-in-summary",
                 "“印发说明”（notice）一般只用于工作要点（kind: plan）",
             )
-        )
-    return found
+        ]
+    return []
+
+
+# The checks of a validated year file, in the order they report. A new rule is one function
+# (document and source in, diagnostics out) added here.
+RULES: tuple[Rule, ...] = (
+    empty_sections,
+    item_depth,
+    figures_in_prose,
+    activity_dates,
+    figure_keys,
+    duplicate_activities,
+    duplicate_honours,
+    notice_in_summary,
+)
+
+
+def check(doc: YearFile, source: Source) -> list[Diagnostic]:
+    return [diagnostic for rule in RULES for diagnostic in rule(doc, source)]
 
 
 def _figures_in_prose(

@@ -20,8 +20,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 from .errors import Diagnostic, Severity
-from .loader import Loc, Source
-from .text import paragraphs
+from .source import Loc, Source
+from .text import paragraphs, to_simplified
 
 RULES_FILE = Path(__file__).resolve().parent / "rules" / "stale.yaml"
 
@@ -162,8 +162,8 @@ def load_rules(path: Path) -> tuple[list[StaleRule], list[Diagnostic]]:
     """A rules file, or the diagnostics that say why it cannot be used."""
     from pydantic import ValidationError
 
-    from .loader import read_yaml
     from .messages import validation_diagnostics
+    from .source import read_yaml
 
     read = read_yaml(path, "至少需要 rules")
     if not read.readable or read.source is None:
@@ -258,17 +258,6 @@ def _findings(rule: StaleRule, year: int, matches: Iterable[Any]) -> Iterator[Fi
 
 
 # --- traditional characters ------------------------------------------------------------
-
-
-@lru_cache(maxsize=1)
-def _converter() -> Any:
-    import opencc
-
-    return opencc.OpenCC("t2s")
-
-
-def to_simplified(text: str) -> str:
-    return _converter().convert(text)
 
 
 def traditional(text: str) -> Iterator[Finding]:

@@ -19,7 +19,7 @@ from typing import Any
 from .content import to_simplified
 from .errors import DataError, OutputError
 from .files import read_regular, rewrite_in_place
-from .loader import MAX_BYTES, read_yaml
+from .source import MAX_BYTES, read_yaml
 
 
 @dataclass

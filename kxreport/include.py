@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import Diagnostic, KxreportError
-from .loader import ByteBudget, Loc, MergedSource, SourceFile, matching_files, read_yaml
+from .source import ByteBudget, Loc, MergedSource, SourceFile, matching_files, read_yaml
 
 
 def _patterns(value: Any) -> list[str]:

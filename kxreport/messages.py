@@ -12,7 +12,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
 from .errors import Diagnostic
-from .loader import MAX_DIAGNOSTICS, Loc, Source
+from .source import MAX_DIAGNOSTICS, Loc, Source
 
 
 def validation_diagnostics(
@@ -39,7 +39,7 @@ def _traditional_hint(value: Any) -> str:
     say how to convert the file."""
     if not isinstance(value, str) or not value or len(value) > 200:
         return ""
-    from .content import to_simplified
+    from .text import to_simplified
 
     if to_simplified(value) == value:
         return ""

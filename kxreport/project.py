@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import KxreportError
-from .loader import YAML_SUFFIXES, glob_files, project_root, read_yaml
+from .source import YAML_SUFFIXES, glob_files, project_root, read_yaml
 
 # Folders never searched for year files: version control, dependencies, outputs.
 SKIPPED_FOLDERS = frozenset({".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__"})

@@ -9,6 +9,8 @@ turning into a heading, a list, a table cell, an HTML tag or an entity.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from typing import Any
 
 # Line breaks as Python's str.splitlines() knows them, minus the control characters the
 # loader refuses anyway (\v \f \x1c-\x1e \x85).
@@ -196,3 +198,18 @@ def _punctuation_parts(text: str) -> list[tuple[int, str, str]]:
     if position < len(text):
         parts.append((position, text[position:], text[position:]))
     return parts
+
+
+# --- traditional characters ------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _converter() -> Any:
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    """Traditional characters made simplified (OpenCC t2s, by phrase)."""
+    return _converter().convert(text)

@@ -389,9 +389,9 @@ def test_a_rules_file_that_is_not_a_regular_file(tmp_path, rules):
 
 
 def test_everything_a_year_file_brings_in_is_bounded(tmp_path, monkeypatch):
-    from kxreport import loader
+    from kxreport import loader, source
 
-    monkeypatch.setattr(loader, "MAX_RUN_BYTES", 20_000)
+    monkeypatch.setattr(source, "MAX_RUN_BYTES", 20_000)
     (tmp_path / "parts").mkdir()
     for i in range(5):
         (tmp_path / "parts" / f"{i}.yaml").write_text(f"closing{i}: " + "好" * 2000 + "\n")

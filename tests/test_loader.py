@@ -3,7 +3,8 @@ from __future__ import annotations
 import pytest
 
 from kxreport.errors import UsageError
-from kxreport.loader import decode, load
+from kxreport.loader import load
+from kxreport.source import decode
 
 from .conftest import MINIMAL
 

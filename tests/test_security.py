@@ -347,9 +347,9 @@ def test_a_root_given_on_the_command_line_allows_a_sibling_folder(tmp_path):
 
 
 def test_include_patterns_are_bounded(project, monkeypatch):
-    from kxreport import loader
+    from kxreport import source
 
-    monkeypatch.setattr(loader, "MAX_MATCHES", 5)
+    monkeypatch.setattr(source, "MAX_MATCHES", 5)
     (project / "parts").mkdir()
     for i in range(7):
         (project / "parts" / f"{i}.yaml").write_text("closing: 好\n", encoding="utf-8")
