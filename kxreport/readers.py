@@ -359,7 +359,7 @@ _HEAVENLY = "甲乙丙丁戊己庚辛壬癸"
 
 
 def _format_number(n: int, fmt: str) -> str:
-    from .render import cn_number
+    from .numbering import cn_number
 
     if fmt in (
         "chineseCounting",

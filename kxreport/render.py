@@ -23,6 +23,7 @@ from . import sandbox
 from .document import Document, Meta, parse
 from .errors import TemplateError, UsageError
 from .model import SECTION_KINDS, Honour, Item, Section, YearFile
+from .numbering import cn_number, ordinal
 from .sandbox import FolderLoader, Sandbox, Timeout, limits, md, md_inline
 from .text import html_escape
 from .text import paragraphs as _paragraphs
@@ -41,66 +42,6 @@ def packaged_templates() -> Path:
 
 
 # --- filters -------------------------------------------------------------------------
-
-_CN_DIGITS = "零一二三四五六七八九"
-_CN_GROUPS = ("", "万", "亿", "万亿")
-
-
-def _cn_four(group: int) -> str:
-    """1..9999 in Chinese numerals, 零 between non-zero digits: 1005 -> 一千零五."""
-    out = ""
-    zero = False
-    for size, unit in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
-        digit = group // size % 10
-        if digit:
-            if zero:
-                out += "零"
-                zero = False
-            out += _CN_DIGITS[digit] + unit
-        elif out:
-            zero = True
-    return out
-
-
-def cn_number(n: int) -> str:
-    """1 -> 一, 10 -> 十, 12 -> 十二, 105 -> 一百零五, 1000 -> 一千, 10005 -> 一万零五."""
-    if isinstance(n, bool) or not isinstance(n, int) or n < 0:
-        raise ValueError(f"cn_number 需要非负整数，而不是 {n!r}")
-    if n < 10:
-        return _CN_DIGITS[n]
-    groups = []
-    while n:
-        groups.append(n % 10_000)
-        n //= 10_000
-    if len(groups) > len(_CN_GROUPS):
-        raise ValueError("数字太大，无法写成中文数字")
-    out = ""
-    gap = False
-    for index in reversed(range(len(groups))):
-        group = groups[index]
-        if not group:
-            gap = bool(out)
-            continue
-        if out and (gap or group < 1000):
-            out += "零"
-        out += _cn_four(group) + _CN_GROUPS[index]
-        gap = False
-    return out[1:] if out.startswith("一十") else out
-
-
-def ordinal(n: int, level: int) -> str:
-    """Heading numbers of GB/T 9704: 一、 （一） 1. （1） for levels 1 to 4."""
-    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-        raise ValueError(f"序号必须是正整数，而不是 {n!r}")
-    if level == 1:
-        return f"{cn_number(n)}、"
-    if level == 2:
-        return f"（{cn_number(n)}）"
-    if level == 3:
-        return f"{n}."
-    if level == 4:
-        return f"（{n}）"
-    raise ValueError(f"标题层级只能是 1 到 4，而不是 {level!r}")
 
 
 def html(value: Any) -> Markup:
@@ -325,10 +266,11 @@ class Rendered:
 
     markdown: str
     meta: Meta
+    template: str = "模板"  # where the Markdown came from, for messages
 
     @cached_property
     def document(self) -> Document:
-        return parse(self.markdown)
+        return parse(self.markdown, self.template)
 
 
 def render(
@@ -339,7 +281,9 @@ def render(
 ) -> Rendered:
     """Render a validated year file into the one document every writer formats."""
     meta = Meta(doc.title or doc.default_title, doc.issuer or doc.org.name, doc.date, doc.year)
-    return Rendered(render_markdown(doc, templates, previous, units), meta)
+    name = TEMPLATE_NAMES[doc.kind]
+    where = str(templates / name) if templates and (templates / name).is_file() else name
+    return Rendered(render_markdown(doc, templates, previous, units), meta, where)
 
 
 def render_markdown(

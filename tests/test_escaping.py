@@ -14,7 +14,16 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kxreport.document import Heading, Paragraph, Recipients, Signature, Table, Title, parse
+from kxreport.document import (
+    Heading,
+    PageBreak,
+    Paragraph,
+    Recipients,
+    Signature,
+    Table,
+    Title,
+    parse,
+)
 from kxreport.model import YearFile
 from kxreport.render import render
 from kxreport.writers import docx
@@ -125,6 +134,8 @@ def _blocks(data: Any) -> tuple[list[tuple[Any, ...]], list[str], list[str]]:
         elif isinstance(block, Paragraph):
             shape.append(("paragraph", block.lead is not None))
             texts.append(block.text)
+        elif isinstance(block, PageBreak):
+            shape.append(("page-break",))
         else:
             assert isinstance(block, Title | Recipients)
             shape.append((type(block).__name__,))

@@ -17,7 +17,17 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..document import Document, Heading, Meta, Paragraph, Recipients, Signature, Table, Title
+from ..document import (
+    Document,
+    Heading,
+    Meta,
+    PageBreak,
+    Paragraph,
+    Recipients,
+    Signature,
+    Table,
+    Title,
+)
 from ..text import FORBIDDEN_CHARS
 
 if TYPE_CHECKING:
@@ -97,13 +107,6 @@ STYLES = {
     ),
     "footer": StyleSpec("KXFooter", "页码", SONGTI, PAGE_NUMBER_PT, align="right", line=None),
 }
-
-# Run-in heading levels by their numbering: （一） 1. （1）
-_LEAD_LEVELS = [
-    (re.compile(r"^（[一二三四五六七八九十百零]+）"), 2),
-    (re.compile(r"^\d+\."), 3),
-    (re.compile(r"^（\d+）"), 4),
-]
 
 
 def rendered_bytes(rendered: Rendered) -> bytes:
@@ -523,7 +526,6 @@ class _Body:
         self.paragraph("body").ind = 'w:firstLine="0"'
 
     def blocks(self, document: Document) -> str:
-        previous: Any = None
         for block in document.blocks:
             if isinstance(block, Title):
                 self.title(block.text)
@@ -535,10 +537,11 @@ class _Body:
             elif isinstance(block, Paragraph):
                 self.body(block)
             elif isinstance(block, Table):
-                self.table(block, new_page=isinstance(previous, Signature))
+                self.table(block)
             elif isinstance(block, Signature):
                 self.signature(block)
-            previous = block
+            elif isinstance(block, PageBreak):
+                self.paragraph("body").content = '<w:r><w:br w:type="page"/></w:r>'
         return "".join(item if isinstance(item, str) else item.xml() for item in self.items)
 
     def title(self, text: str) -> None:
@@ -551,16 +554,14 @@ class _Body:
         content = []
         for index, run in enumerate(block.runs):
             if index == 0 and run.bold:
-                level = lead_level(run.text)
+                level = block.lead_level
                 font = KAITI if level == 2 else FANGSONG
                 content.append(runs_xml(run.text, font, FANGSONG, bold=level in (3, None)))
             else:
                 content.append(runs_xml(run.text, FANGSONG, FANGSONG, bold=run.bold))
         paragraph.content = "".join(content)
 
-    def table(self, block: Table, *, new_page: bool = False) -> None:
-        if new_page:
-            self.paragraph("body").content = '<w:r><w:br w:type="page"/></w:r>'
+    def table(self, block: Table) -> None:
         if block.caption:
             self.blank()
             self.paragraph("caption", block.caption)
@@ -626,13 +627,6 @@ def _column_widths(block: Table, columns: int) -> list[int]:
     ]
     total = sum(widest)
     return [round(TYPE_AREA_TWIPS * w / total) for w in widest]
-
-
-def lead_level(lead: str) -> int | None:
-    for pattern, level in _LEAD_LEVELS:
-        if pattern.match(lead):
-            return level
-    return None
 
 
 def text_width(text: str) -> float:
