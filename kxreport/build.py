@@ -13,10 +13,8 @@ unit files are checked again before its outputs are replaced.
 
 from __future__ import annotations
 
-import io
 import os
 import traceback
-import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,16 +24,9 @@ from .errors import DataError, Diagnostic, KxreportError, UsageError
 from .files import TooLarge, read_regular, replace_together
 from .loader import load
 from .render import Rendered, render
-from .writers import docx, markdown, pdf
+from .writers import BY_NAME, DEFAULT_FORMATS, FORMATS, WRITERS
 
-# format name -> (file suffix, producer of the file's bytes from the rendered document)
-WRITERS: dict[str, tuple[str, Callable[[Rendered], bytes]]] = {
-    "md": (markdown.SUFFIX, markdown.to_bytes),
-    "docx": (docx.SUFFIX, docx.rendered_bytes),
-    "pdf": (pdf.SUFFIX, pdf.to_bytes),
-}
-FORMATS = tuple(WRITERS)
-DEFAULT_FORMATS = ("md", "docx")  # PDF needs LibreOffice, so only on request
+__all__ = ["DEFAULT_FORMATS", "FORMATS", "WRITERS"]
 
 # An old output larger than this is out of date without being read (--check).
 MAX_OLD_OUTPUT = 200 * 1024 * 1024
@@ -60,21 +51,22 @@ class Outcome:
 
 def check_formats(formats: tuple[str, ...], *, checking: bool = False) -> None:
     """Refuse unknown formats, and PDF without LibreOffice, before anything is done."""
-    unknown = [f for f in formats if f not in WRITERS]
+    unknown = [f for f in formats if f not in BY_NAME]
     if unknown:
         raise UsageError(f"不支持的输出格式：{'、'.join(unknown)}（可选：{'、'.join(FORMATS)}）")
-    if "pdf" in formats:
-        if checking:
+    for writer in (BY_NAME[f] for f in formats):
+        if checking and not writer.comparable:
+            comparable = " ".join(f"-f {w.name}" for w in WRITERS if w.comparable)
             raise UsageError(
-                "--check 不比较 PDF（PDF 由 LibreOffice 生成，每次都不同）：请用 -f md -f docx"
+                f"--check 不比较 {writer.name.upper()}（由外部程序生成，每次都不同）：请用 {comparable}"
             )
-        pdf.check_available()
+        writer.check_available()
 
 
 def output_paths(source: Path, out_dir: Path | None, formats: tuple[str, ...]) -> list[Path]:
     """``DIR/<stem>.<suffix>`` for each format; DIR defaults to the input's folder."""
     folder = out_dir if out_dir is not None else source.parent
-    return [folder / (source.stem + WRITERS[f][0]) for f in formats]
+    return [folder / (source.stem + BY_NAME[f].suffix) for f in formats]
 
 
 def _key(path: Path) -> Path:
@@ -162,35 +154,13 @@ def produce(
     units = [u.model for u in result.units if u.model is not None]
     rendered = render(result.model, templates, previous, units)
     _check_rendered(rendered)
-    outputs = {fmt: WRITERS[fmt][1](rendered) for fmt in formats}
+    outputs = {fmt: BY_NAME[fmt].write(rendered) for fmt in formats}
     return Produced(result.diagnostics, outputs, _inputs_of(result))
 
 
-_MAX_PARTS = 1000
-
-
 def same_content(fmt: str, new: bytes, old: bytes) -> bool:
-    """Whether two outputs say the same; a .docx is compared part by part, not as a zip.
-
-    The old file may be anything (a zip bomb too): a part is only decompressed when the
-    old package declares the same size for it as the new one has, and zipfile never
-    returns more than the declared size.
-    """
-    if fmt != "docx":
-        return new == old
-    try:
-        a, b = zipfile.ZipFile(io.BytesIO(new)), zipfile.ZipFile(io.BytesIO(old))
-        if len(b.infolist()) > _MAX_PARTS:
-            return False
-        ours = {info.filename: info for info in a.infolist()}
-        theirs = {info.filename: info for info in b.infolist()}
-        if sorted(ours) != sorted(theirs):
-            return False
-        if any(ours[n].file_size != theirs[n].file_size for n in ours):
-            return False
-        return all(a.read(n) == b.read(n) for n in ours)
-    except Exception:  # BadZipFile, zlib.error, EOFError ...: a damaged old file is out of date
-        return False
+    """Whether two outputs of a format say the same (the writer decides how to compare)."""
+    return BY_NAME[fmt].same_content(new, old)
 
 
 @dataclass(frozen=True)
@@ -278,8 +248,8 @@ def _warm(options: Options) -> None:
             break
     builtin_rules()
     to_simplified("")  # loads OpenCC's dictionaries
-    if "docx" in options.formats or "pdf" in options.formats:
-        docx._skeleton()
+    for fmt in options.formats:
+        BY_NAME[fmt].warm()
 
 
 def _worker_init() -> None:

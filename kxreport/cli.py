@@ -14,6 +14,7 @@ from . import __version__, i18n
 from .errors import DataError, KxreportError, UsageError
 from .help import Context as HelpContext
 from .kinds import ORG_LEVELS
+from .writers import formats_help
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -224,8 +225,7 @@ def build(
         typer.Option(
             "-f",
             "--format",
-            help="输出格式：md、docx、pdf，可重复，写了哪几种就只生成哪几种（默认 md 和 docx；"
-            "pdf 需要 LibreOffice；三种都要就写 -f md -f docx -f pdf）",
+            help=formats_help(),
             metavar="格式",
         ),
     ] = None,

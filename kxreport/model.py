@@ -65,18 +65,6 @@ OrgLevel = Literal[ORG_LEVELS]  # type: ignore[valid-type]
 HonourLevel = Literal["国家级", "省级", "市级", "县级"]
 DocKind = Literal[DOC_KINDS]  # type: ignore[valid-type]
 DocPeriod = Literal[DOC_PERIODS]  # type: ignore[valid-type]
-SectionKind = Literal[
-    "party",
-    "scientists",
-    "popularization",
-    "innovation",
-    "think_tank",
-    "organization",
-    "problems",
-    "next_year",
-    "custom",
-]
-
 # kind -> (Chinese name, default heading). "{next_year}" is filled in by the template.
 SECTION_KINDS: dict[str, tuple[str, str]] = {
     "party": ("党建", "全面加强党的建设"),
@@ -89,6 +77,7 @@ SECTION_KINDS: dict[str, tuple[str, str]] = {
     "next_year": ("来年计划", "{next_year}年工作计划"),
     "custom": ("自定义", ""),
 }
+SectionKind = Literal[tuple(SECTION_KINDS)]  # type: ignore[valid-type]
 
 
 class Base(BaseModel):

@@ -118,7 +118,7 @@ def test_one_bad_file_does_not_stop_the_others(tmp_path, write_yaml):
 def test_unknown_format_is_a_usage_error(write_yaml):
     result = invoke("build", str(write_yaml(MINIMAL)), "-f", "rtf")
     assert result.exit_code == 2
-    assert "不支持的输出格式：rtf（可选：md、docx、pdf）" in result.output
+    assert "不支持的输出格式：rtf（可选：md、docx、html、pdf）" in result.output
 
 
 def test_missing_file_is_a_usage_error(tmp_path):

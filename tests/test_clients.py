@@ -51,7 +51,7 @@ def test_pandoc_reads_the_heading_levels(tmp_path):
         if isinstance(block, Heading)
     ]
     assert [level for level, _ in expected] == [1, 2, 3, 1]
-    (tmp_path / "out.docx").write_bytes(docx.rendered_bytes(rendered))
+    (tmp_path / "out.docx").write_bytes(docx.write(rendered))
     markdown = subprocess.run(
         ["pandoc", str(tmp_path / "out.docx"), "-t", "gfm"],
         capture_output=True,
@@ -74,7 +74,7 @@ def test_pandoc_finds_every_part_of_the_examples(tmp_path):
             b for b in parse(rendered.markdown).blocks if isinstance(b, Heading) and b.level == 1
         ]
         target = tmp_path / f"{example.stem}.docx"
-        target.write_bytes(docx.rendered_bytes(rendered))
+        target.write_bytes(docx.write(rendered))
         markdown = subprocess.run(
             ["pandoc", str(target), "-t", "gfm"], capture_output=True, text=True, check=True
         ).stdout
@@ -83,7 +83,7 @@ def test_pandoc_finds_every_part_of_the_examples(tmp_path):
 
 def test_app_properties_say_kxreport_made_the_file():
     rendered = render(load(EXAMPLES / "linfen-2022.yaml").model)
-    app = zipfile.ZipFile(io.BytesIO(docx.rendered_bytes(rendered))).read("docProps/app.xml")
+    app = zipfile.ZipFile(io.BytesIO(docx.write(rendered))).read("docProps/app.xml")
     text = app.decode("utf-8")
     assert "<Application>kxreport</Application>" in text
     assert "Microsoft" not in text and "<Pages>" not in text and "<Words>" not in text

@@ -15,9 +15,7 @@ import pytest
 from docx.oxml.ns import qn
 
 from kxreport.document import Meta, parse
-from kxreport.loader import load
-from kxreport.render import render
-from kxreport.writers.docx import (
+from kxreport.layout import (
     FANGSONG,
     HEITI,
     KAITI,
@@ -27,8 +25,10 @@ from kxreport.writers.docx import (
     signature_indents,
     text_width,
     title_lines,
-    to_bytes,
 )
+from kxreport.loader import load
+from kxreport.render import render
+from kxreport.writers.docx import to_bytes
 
 from .conftest import EXAMPLES
 
@@ -298,12 +298,12 @@ def test_signature_indents_follow_the_unsealed_rule():
     # issuer 9 characters, date 2023年1月10日 = 4 + 1 + 1 + 2 digits (half) + 3 CJK = 6.5
     assert text_width("2023年1月10日") == 6.5
     issuer, date = signature_indents("临汾市科学技术协会", "2023年1月10日")
-    assert issuer == 640  # 右空二字
-    assert date == round((9 - 6.5) * 320)  # date starts two characters right of the issuer
+    assert issuer == 2  # 右空二字 (in characters)
+    assert date == 9 - 6.5  # date starts two characters right of the issuer
     # a short issuer: the date is set two characters in, the issuer moves left
     issuer, date = signature_indents("县科协", "2023年12月30日")
-    assert date == 640
-    assert issuer == (7 + 4 - 3) * 320
+    assert date == 2
+    assert issuer == 7 + 4 - 3
 
 
 def test_page_numbers(example):

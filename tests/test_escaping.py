@@ -140,7 +140,7 @@ def _blocks(data: Any) -> tuple[list[tuple[Any, ...]], list[str], list[str]]:
             assert isinstance(block, Title | Recipients)
             shape.append((type(block).__name__,))
             texts.append(block.text)
-    document = python_docx.Document(io.BytesIO(docx.rendered_bytes(rendered)))
+    document = python_docx.Document(io.BytesIO(docx.write(rendered)))
     out: list[str] = []
     for element in document.element.body.iterchildren():
         tag = element.tag.rsplit("}", 1)[-1]

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import math
 import re
 import zipfile
 from dataclasses import dataclass
@@ -28,6 +27,26 @@ from ..document import (
     Table,
     Title,
 )
+from ..layout import (
+    BODY_PT,
+    FANGSONG,
+    HEADING_FONTS,
+    HEITI,
+    INDENT_CHARS,
+    LATIN,
+    LINE_PT,
+    MARGINS,
+    PAGE,
+    PAGE_NUMBER_PT,
+    SONGTI,
+    TABLE_PT,
+    TITLE_PT,
+    TYPE_AREA_MM,
+    XIAOBIAOSONG,
+    signature_indents,
+    text_width,
+    title_lines,
+)
 from ..text import FORBIDDEN_CHARS
 
 if TYPE_CHECKING:
@@ -35,25 +54,9 @@ if TYPE_CHECKING:
 
 SUFFIX = ".docx"
 
-# GB/T 9704-2012 fonts and sizes (号 -> pt: 2号 22, 3号 16, 4号 14)
-FANGSONG = "仿宋_GB2312"
-XIAOBIAOSONG = "方正小标宋简体"
-HEITI = "黑体"
-KAITI = "楷体_GB2312"
-SONGTI = "宋体"
-LATIN = "Times New Roman"
-BODY_PT = 16
-TITLE_PT = 22
-PAGE_NUMBER_PT = 14
-TABLE_PT = 14
-LINE_PT = 28.95  # fixed line spacing: 22 lines in the 225 mm type area
-INDENT_TWIPS = 640  # two characters of 3号 (16 pt = 320 twips each)
-CHAR_TWIPS = 320
-CHARS_PER_TITLE_LINE = 20  # 156 mm type area / 22 pt characters
-
-# paper and margins (mm)
-PAGE = (210, 297)
-MARGINS = {"top": 37, "bottom": 35, "left": 28, "right": 26}
+# Word's units of the layout: twips (1/20 pt)
+CHAR_TWIPS = BODY_PT * 20  # one character of 3号
+INDENT_TWIPS = INDENT_CHARS * CHAR_TWIPS
 
 
 @dataclass(frozen=True)
@@ -74,31 +77,19 @@ class StyleSpec:
 STYLES = {
     "body": StyleSpec("KXBody", "公文正文", FANGSONG, BODY_PT, first_line=INDENT_TWIPS),
     "title": StyleSpec("KXTitle", "公文标题", XIAOBIAOSONG, TITLE_PT, align="center", line=None),
-    "h1": StyleSpec(
-        "Heading1", "heading 1", HEITI, BODY_PT, first_line=INDENT_TWIPS, outline=0, keep_next=True
-    ),
-    "h2": StyleSpec(
-        "Heading2", "heading 2", KAITI, BODY_PT, first_line=INDENT_TWIPS, outline=1, keep_next=True
-    ),
-    "h3": StyleSpec(
-        "Heading3",
-        "heading 3",
-        FANGSONG,
-        BODY_PT,
-        bold=True,
-        first_line=INDENT_TWIPS,
-        outline=2,
-        keep_next=True,
-    ),
-    "h4": StyleSpec(
-        "Heading4",
-        "heading 4",
-        FANGSONG,
-        BODY_PT,
-        first_line=INDENT_TWIPS,
-        outline=3,
-        keep_next=True,
-    ),
+    **{
+        f"h{level}": StyleSpec(
+            f"Heading{level}",
+            f"heading {level}",
+            HEADING_FONTS[level][0],
+            BODY_PT,
+            bold=HEADING_FONTS[level][1],
+            first_line=INDENT_TWIPS,
+            outline=level - 1,
+            keep_next=True,
+        )
+        for level in (1, 2, 3, 4)
+    },
     "recipients": StyleSpec("KXRecipients", "主送机关", FANGSONG, BODY_PT, align="left"),
     "signature": StyleSpec("KXSignature", "落款", FANGSONG, BODY_PT, align="right"),
     "caption": StyleSpec("KXCaption", "表题", HEITI, BODY_PT, align="center", keep_next=True),
@@ -109,8 +100,12 @@ STYLES = {
 }
 
 
-def rendered_bytes(rendered: Rendered) -> bytes:
+def write(rendered: Rendered) -> bytes:
     return to_bytes(rendered.document, rendered.meta)
+
+
+def warm() -> None:
+    _skeleton()
 
 
 def to_bytes(document: Document, meta: Meta) -> bytes:
@@ -554,9 +549,8 @@ class _Body:
         content = []
         for index, run in enumerate(block.runs):
             if index == 0 and run.bold:
-                level = block.lead_level
-                font = KAITI if level == 2 else FANGSONG
-                content.append(runs_xml(run.text, font, FANGSONG, bold=level in (3, None)))
+                font, bold = HEADING_FONTS[block.lead_level]
+                content.append(runs_xml(run.text, font, FANGSONG, bold=bold))
             else:
                 content.append(runs_xml(run.text, FANGSONG, FANGSONG, bold=run.bold))
         paragraph.content = "".join(content)
@@ -608,7 +602,9 @@ class _Body:
         blank = self.items[-1]
         assert isinstance(blank, _P)
         blank.keep_next = True
-        issuer_indent, date_indent = signature_indents(block.issuer, block.date)
+        issuer_indent, date_indent = (
+            round(chars * CHAR_TWIPS) for chars in signature_indents(block.issuer, block.date)
+        )
         issuer = self.paragraph("signature", block.issuer)
         issuer.ind = f'w:right="{issuer_indent}"'
         issuer.keep_next = bool(block.date)
@@ -616,7 +612,7 @@ class _Body:
             self.paragraph("signature", block.date).ind = f'w:right="{date_indent}"'
 
 
-TYPE_AREA_TWIPS = round((PAGE[0] - MARGINS["left"] - MARGINS["right"]) / 25.4 * 1440)
+TYPE_AREA_TWIPS = round(TYPE_AREA_MM[0] / 25.4 * 1440)
 
 
 def _column_widths(block: Table, columns: int) -> list[int]:
@@ -629,107 +625,29 @@ def _column_widths(block: Table, columns: int) -> list[int]:
     return [round(TYPE_AREA_TWIPS * w / total) for w in widest]
 
 
-def text_width(text: str) -> float:
-    """Width in characters of 3号 text: CJK one each, Latin letters and digits half."""
-    return sum(0.5 if _half_width(ch) else 1 for ch in text)
+_MAX_PARTS = 1000
 
 
-def signature_indents(issuer: str, date: str | None) -> tuple[int, int]:
-    """Right indents (twips) of the signature lines, unsealed form of GB/T 9704 7.3.5.2.
+def same_content(new: bytes, old: bytes) -> bool:
+    """Whether two .docx files say the same, compared part by part, not as a zip (--check).
 
-    The issuer is set two characters in from the right; the date goes on the next line,
-    starting two characters right of the issuer's start. If the date is longer, the date
-    is set two characters in and the issuer moves so that the rule still holds.
+    The old file may be anything (a zip bomb too): a part is only decompressed when the
+    old package declares the same size for it as the new one has, and zipfile never
+    returns more than the declared size.
     """
-    issuer_w = text_width(issuer)
-    if not date:
-        return 2 * CHAR_TWIPS, 0
-    date_w = text_width(date)
-    date_right = issuer_w - date_w  # issuer starts 2 + issuer_w from the edge
-    if date_right >= 2:
-        return 2 * CHAR_TWIPS, round(date_right * CHAR_TWIPS)
-    issuer_right = date_w + 4 - issuer_w
-    return round(issuer_right * CHAR_TWIPS), 2 * CHAR_TWIPS
-
-
-# A title may break after these words (ends of words in official titles) or before 《（.
-_BREAK_AFTER = (
-    "科协", "协会", "学会", "委员会", "政府", "办公室", "局", "厅", "部", "院", "省", "市", "县",
-    "区", "镇", "街道", "年", "年度", "的", "和", "与", "及", "关于", "印发", "要点", "计划",
-    "总结", "综述", "通知", "决定", "意见", "方案", "》", "）", "、", "，",
-)  # fmt: skip
-_BREAK_BEFORE = ("《", "（", "关于")
-
-
-def title_lines(title: str, per_line: int = CHARS_PER_TITLE_LINE) -> list[str]:
-    """Split a long title into balanced lines, breaking only between words.
-
-    A title that fits stays one line. Otherwise it is cut into the fewest lines that fit,
-    each break at the allowed position nearest to an even share of the width; digits and
-    Latin words are never split. O(n log n) in the length of the title.
-    """
-    from bisect import bisect_right
-    from itertools import accumulate
-
-    # at[i]: the width of title[:i]
-    at = [0.0, *accumulate(0.5 if _half_width(ch) else 1.0 for ch in title)]
-    width = at[-1]
-    if width <= per_line:
-        return [title]
-    count = math.ceil(width / per_line)
-    n = len(title)
-    after = sorted({i + len(w) for w in _BREAK_AFTER for i in _find_all(title, w)})
-    before = sorted({i for w in _BREAK_BEFORE for i in _find_all(title, w)})
-    splits_word = [
-        0 < i < n and title[i - 1].isascii() and title[i].isascii() and title[i].isalnum()
-        for i in range(n + 1)
-    ]
-    words = sorted(i for i in {*after, *before} if 0 < i < n and not splits_word[i])
-    soft = [i for i in range(1, n) if not (title[i - 1].isascii() and title[i].isascii())]
-    anywhere = list(range(1, n))
-    lines: list[str] = []
-    start = 0
-    for line in range(1, count):
-        target = width * line / count
-        reach = at[start] + per_line
-        cut = None
-        for positions in (words, soft, anywhere):
-            lo = bisect_right(positions, start)
-            hi = bisect_right(at, reach) - 1  # the last index whose prefix still fits
-            hi = bisect_right(positions, hi)
-            if lo < hi:
-                cut = _nearest(positions, lo, hi, at, target)
-                break
-        if cut is None or cut >= n:
-            break
-        lines.append(title[start:cut])
-        start = cut
-    lines.append(title[start:])
-    return lines
-
-
-def _half_width(ch: str) -> bool:
-    return ord(ch) < 0x2E80 and ch not in "—…“”‘’"
-
-
-def _find_all(text: str, word: str) -> list[int]:
-    found = []
-    at = text.find(word)
-    while at >= 0:
-        found.append(at)
-        at = text.find(word, at + 1)
-    return found
-
-
-def _nearest(positions: list[int], lo: int, hi: int, at: list[float], target: float) -> int:
-    """The position in ``positions[lo:hi]`` whose prefix width is nearest to ``target``
-    (the earlier one on a tie)."""
-    from bisect import bisect_left
-
-    widths = [at[p] for p in positions[lo:hi]]
-    k = bisect_left(widths, target)
-    best = [i for i in (k - 1, k) if 0 <= i < len(widths)]
-    return positions[lo + min(best, key=lambda i: (abs(widths[i] - target), i))]
+    try:
+        a, b = zipfile.ZipFile(io.BytesIO(new)), zipfile.ZipFile(io.BytesIO(old))
+        if len(b.infolist()) > _MAX_PARTS:
+            return False
+        ours = {info.filename: info for info in a.infolist()}
+        theirs = {info.filename: info for info in b.infolist()}
+        if sorted(ours) != sorted(theirs):
+            return False
+        if any(ours[n].file_size != theirs[n].file_size for n in ours):
+            return False
+        return all(a.read(n) == b.read(n) for n in ours)
+    except Exception:  # BadZipFile, zlib.error, EOFError ...: a damaged old file is out of date
+        return False
 
 
 # --- package -------------------------------------------------------------------------

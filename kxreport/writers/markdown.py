@@ -10,5 +10,5 @@ if TYPE_CHECKING:
 SUFFIX = ".md"
 
 
-def to_bytes(rendered: Rendered) -> bytes:
+def write(rendered: Rendered) -> bytes:
     return rendered.markdown.encode("utf-8")

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from ..office import INSTALL_HINT, check_available, convert, soffice
 from . import docx
 
-__all__ = ["INSTALL_HINT", "SUFFIX", "check_available", "soffice", "to_bytes"]
+__all__ = ["INSTALL_HINT", "SUFFIX", "check_available", "soffice", "write"]
 
 if TYPE_CHECKING:
     from ..render import Rendered
@@ -15,5 +15,9 @@ if TYPE_CHECKING:
 SUFFIX = ".pdf"
 
 
-def to_bytes(rendered: Rendered) -> bytes:
-    return convert(docx.rendered_bytes(rendered), ".docx", "pdf:writer_pdf_Export")
+def warm() -> None:
+    docx.warm()
+
+
+def write(rendered: Rendered) -> bytes:
+    return convert(docx.write(rendered), ".docx", "pdf:writer_pdf_Export")

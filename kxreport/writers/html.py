@@ -1,0 +1,149 @@
+"""The HTML writer: one self-contained page that looks like the official document (A4-wide
+page, the GB/T 9704 fonts with free fallbacks, indents, headings, the signature on the
+right, tables, the annex on a new page when printed) — for previews and for publishing a
+report on a website. Every rule comes from :mod:`layout`; every text is HTML-escaped here,
+once."""
+
+from __future__ import annotations
+
+from html import escape
+from typing import TYPE_CHECKING
+
+from ..document import (
+    Document,
+    Heading,
+    Meta,
+    PageBreak,
+    Paragraph,
+    Recipients,
+    Signature,
+    Table,
+    Title,
+)
+from ..layout import (
+    BODY_PT,
+    FANGSONG,
+    FONT_FALLBACKS,
+    HEADING_FONTS,
+    INDENT_CHARS,
+    LINE_PT,
+    MARGINS,
+    PAGE,
+    TABLE_PT,
+    TITLE_PT,
+    XIAOBIAOSONG,
+    signature_indents,
+    title_lines,
+)
+
+if TYPE_CHECKING:
+    from ..render import Rendered
+
+SUFFIX = ".html"
+
+
+def write(rendered: Rendered) -> bytes:
+    return to_html(rendered.document, rendered.meta).encode("utf-8")
+
+
+def font(name: str) -> str:
+    """A CSS font stack: the official face, its other names, the free stand-ins."""
+    return ", ".join(f'"{f}"' if f not in ("serif", "sans-serif") else f
+                     for f in (name, *FONT_FALLBACKS.get(name, ())))  # fmt: skip
+
+
+def _css() -> str:
+    headings = "\n".join(
+        f"h{level + 1} {{ font-family: {font(face)}; font-weight: {'bold' if bold else 'normal'}; }}"
+        for level, (face, bold) in HEADING_FONTS.items()
+        if level is not None
+    )
+    leads = "\n".join(
+        f".lead-{level or 'plain'} {{ font-family: {font(face)}; "
+        f"font-weight: {'bold' if bold else 'normal'}; }}"
+        for level, (face, bold) in HEADING_FONTS.items()
+    )
+    return f"""
+@page {{ size: {PAGE[0]}mm {PAGE[1]}mm;
+  margin: {MARGINS["top"]}mm {MARGINS["right"]}mm {MARGINS["bottom"]}mm {MARGINS["left"]}mm; }}
+html {{ background: #e8e8e8; }}
+body {{ margin: 0; }}
+.page {{ box-sizing: border-box; width: {PAGE[0]}mm; min-height: {PAGE[1]}mm; margin: 0 auto;
+  padding: {MARGINS["top"]}mm {MARGINS["right"]}mm {MARGINS["bottom"]}mm {MARGINS["left"]}mm;
+  background: #fff; color: #000; font-family: {font(FANGSONG)}; font-size: {BODY_PT}pt;
+  line-height: {LINE_PT}pt; text-align: justify; }}
+@media print {{ html {{ background: none; }} .page {{ width: auto; min-height: 0; padding: 0; }} }}
+p, h2, h3, h4, h5 {{ margin: 0; text-indent: {INDENT_CHARS}em; font-size: {BODY_PT}pt; }}
+h1 {{ margin: 0 0 {LINE_PT}pt; text-align: center; font-family: {font(XIAOBIAOSONG)};
+  font-size: {TITLE_PT}pt; line-height: {LINE_PT * 1.2:.2f}pt; font-weight: normal; }}
+{headings}
+{leads}
+p.recipients {{ text-indent: 0; }}
+.signature {{ margin-top: {LINE_PT}pt; }}
+.signature p {{ text-indent: 0; text-align: right; }}
+table {{ width: 100%; border-collapse: collapse; font-size: {TABLE_PT}pt; line-height: 1.5; }}
+th, td {{ border: 1px solid #000; padding: 0 0.3em; text-align: center; }}
+caption {{ font-family: {font(HEADING_FONTS[1][0])}; font-size: {BODY_PT}pt; line-height: {LINE_PT}pt;
+  margin: {LINE_PT}pt 0 0.5em; }}
+.page-break {{ break-before: page; page-break-before: always; }}
+"""
+
+
+def to_html(document: Document, meta: Meta) -> str:
+    body: list[str] = []
+    for block in document.blocks:
+        if isinstance(block, Title):
+            lines = "<br>".join(escape(line) for line in title_lines(block.text))
+            body.append(f"<h1>{lines}</h1>")
+        elif isinstance(block, Recipients):
+            body.append(f'<p class="recipients">{escape(block.text)}</p>')
+        elif isinstance(block, Heading):
+            body.append(f"<h{block.level + 1}>{escape(block.text)}</h{block.level + 1}>")
+        elif isinstance(block, Paragraph):
+            body.append(_paragraph(block))
+        elif isinstance(block, Table):
+            body.append(_table(block))
+        elif isinstance(block, Signature):
+            issuer, date = signature_indents(block.issuer, block.date)
+            lines = [f'<p style="padding-right: {issuer:g}em">{escape(block.issuer)}</p>']
+            if block.date:
+                lines.append(f'<p style="padding-right: {date:g}em">{escape(block.date)}</p>')
+            body.append(f'<div class="signature">{"".join(lines)}</div>')
+        elif isinstance(block, PageBreak):
+            body.append('<div class="page-break"></div>')
+    return (
+        "<!DOCTYPE html>\n"
+        '<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f'<meta name="generator" content="kxreport">\n<meta name="author" content="{escape(meta.author)}">\n'
+        f"<title>{escape(meta.title)}</title>\n<style>{_css()}</style>\n</head>\n"
+        '<body>\n<main class="page">\n' + "\n".join(body) + "\n</main>\n</body>\n</html>\n"
+    )
+
+
+def _paragraph(block: Paragraph) -> str:
+    parts = []
+    for index, run in enumerate(block.runs):
+        text = escape(run.text)
+        if index == 0 and run.bold:
+            parts.append(f'<span class="lead-{block.lead_level or "plain"}">{text}</span>')
+        elif run.bold:
+            parts.append(f"<strong>{text}</strong>")
+        else:
+            parts.append(text)
+    return f"<p>{''.join(parts)}</p>"
+
+
+def _table(block: Table) -> str:
+    def cell(tag: str, text: str, column: int) -> str:
+        align = block.align[column] if column < len(block.align) else None
+        style = f' style="text-align: {align}"' if align else ""
+        return f"<{tag}{style}>{escape(text)}</{tag}>"
+
+    caption = f"<caption>{escape(block.caption)}</caption>" if block.caption else ""
+    head = "".join(cell("th", text, c) for c, text in enumerate(block.header))
+    rows = "".join(
+        "<tr>" + "".join(cell("td", text, c) for c, text in enumerate(row)) + "</tr>"
+        for row in block.rows
+    )
+    return f"<table>{caption}<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
