@@ -466,7 +466,8 @@ class _Importer:
             ),
             None,
         )
-        main = [b for i, b in enumerate(blocks[:plan_at]) if i not in marks]
+        # without a plan part the marks stay in the text (a plan's “第一部分 总体要求”)
+        main = [b for i, b in enumerate(blocks[:plan_at]) if plan_at is None or i not in marks]
         overview, sections, closing = self._structure(main)
         if plan_at is not None:
             title = _PART_MARK.match(blocks[plan_at].full_text)["title"]
