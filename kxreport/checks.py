@@ -70,7 +70,7 @@ def figure_keys(doc: YearFile, source: Source) -> list[Diagnostic]:
         keys = [
             ((*loc, kind, f, "key"), figure.key)
             for loc, _, holder in doc.holders()
-            for f, figure in enumerate(getattr(holder, kind, []))
+            for f, figure in enumerate(getattr(holder, kind))
             if figure.key is not None
         ]
         found += _duplicates(
@@ -153,7 +153,7 @@ def _figures_in_prose(
             f"“{figure.label}”记为“{figure.value}”，但{where}里没有这样写：正文和数字必须一致，请改正其中一处",
         )
         for kind in ("counts", "targets")
-        for f, figure in enumerate(getattr(holder, kind, []))
+        for f, figure in enumerate(getattr(holder, kind))
         if not written_in(text, figure.value)
     ]
 

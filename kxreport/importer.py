@@ -259,8 +259,7 @@ class _Importer:
             if standing:
                 ov["standing"] = standing
             if rest:
-                self._record(ov)
-                ov.pop("targets", None)  # an overview records what was done
+                self._record(ov, targets=False)  # an overview records what was done
             if ov:
                 data["overview"] = ov
         if sections:
@@ -455,27 +454,36 @@ class _Importer:
         2024年工作计划” keeps the first as its parts and makes the second its next-year part,
         whose 一、二、 become items."""
         year = self.out.data.get("year")
-        marks = [i for i, b in enumerate(blocks) if _PART_MARK.match(b.full_text)]
+        marks = {
+            i: m["title"] for i, b in enumerate(blocks) if (m := _PART_MARK.match(b.full_text))
+        }
         plan_at = next(
             (
                 i
-                for i in marks
+                for i, title in marks.items()
                 if self.out.data.get("kind") == "summary"
-                and _section_kind(_PART_MARK.match(blocks[i].full_text)["title"], "summary", year)
-                == "next_year"
+                and _section_kind(title, "summary", year) == "next_year"
             ),
             None,
         )
-        # without a plan part the marks stay in the text (a plan's “第一部分 总体要求”)
-        main = [b for i, b in enumerate(blocks[:plan_at]) if plan_at is None or i not in marks]
+        if plan_at is None:  # the marks stay in the text (a plan's “第一部分 总体要求”)
+            return self._finish(*self._structure(blocks))
+        main = [b for i, b in enumerate(blocks[:plan_at]) if i not in marks]
         overview, sections, closing = self._structure(main)
-        if plan_at is not None:
-            title = _PART_MARK.match(blocks[plan_at].full_text)["title"]
-            rest = [b for i, b in enumerate(blocks) if i > plan_at and i not in marks]
-            opening, parts, closing = self._structure(rest)
-            plan: dict[str, Any] = {"title": title, "_paras": opening}
-            plan["items"] = [_demoted(part, 1) for part in parts]
-            sections.append(plan)
+        rest = [b for i, b in enumerate(blocks) if i > plan_at and i not in marks]
+        opening, parts, plan_closing = self._structure(rest)
+        # a look ahead that ends the summary part leads into the plan part: it opens it
+        plan: dict[str, Any] = {
+            "title": marks[plan_at],
+            "_paras": [*filter(None, [closing]), *opening],
+        }
+        plan["items"] = [_demoted(part, 1) for part in parts]
+        sections.append(plan)
+        return self._finish(overview, sections, plan_closing)
+
+    def _finish(
+        self, overview: list[str], sections: list[dict[str, Any]], closing: str | None
+    ) -> tuple[list[str], list[dict[str, Any]], str | None]:
         final = [self._section(s, index) for index, s in enumerate(sections)]
         return overview, [s for s in final if s], closing
 
@@ -556,13 +564,17 @@ class _Importer:
         closing = None
         if rest and not rest[-1].lead and _ahead(rest[-1].raw, self.out.data.get("year")):
             closing = rest.pop().raw
-        themed = sum(1 for e in rest if e.lead and "，" in e.lead)
+
+        def themed(entry: _Entry) -> bool:  # “坚持党建引领，锻造……新高地”
+            return bool(entry.lead) and "，" in entry.lead
+
+        themes = sum(1 for e in rest if themed(e))
         sections: list[dict[str, Any]] = []
         current: dict[str, Any] = {}
         for entry in rest:
             if not entry.lead and self._all_honours(entry.raw):
                 overview.append(entry.raw)  # the overview takes the own honours out
-            elif themed >= 2 and entry.lead and "，" in entry.lead:
+            elif themes >= 2 and themed(entry):
                 current = {"title": entry.lead}
                 sections.append(current)
                 intro, pairs = _paired_leads(entry.text)
@@ -655,9 +667,10 @@ class _Importer:
             item["items"] = subs
         return item
 
-    def _record(self, holder: dict[str, Any], aim: str = "counts") -> None:
+    def _record(self, holder: dict[str, Any], aim: str = "counts", *, targets: bool = True) -> None:
         """The numbers written in the holder's text, as ``counts`` (or ``targets``) entries;
-        an indicator table of the document decides which and what they are called."""
+        an indicator table of the document decides which and what they are called (a holder
+        without targets keeps a target row's number as a count)."""
         found: dict[str, list[dict[str, Any]]] = {"counts": [], "targets": []}
         for mention in mentions(holder["text"]):
             kind, label = aim, mention.label
@@ -666,6 +679,7 @@ class _Importer:
                 if row is None:
                     continue
                 kind, label = row
+            kind = kind if targets else "counts"
             entry = figure_entry(mention, self.keys, label)
             if entry is not None:
                 found[kind].append(entry)

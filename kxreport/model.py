@@ -192,6 +192,11 @@ class Overview(Base):
         description="开篇里写到的全年统计数字（例如全年开展科普活动300余场），和条目的数字一样检查、统计。",
     )
 
+    @property
+    def targets(self) -> list[Figure]:
+        """An opening records what was done, never a target (so it reads like an item)."""
+        return []
+
 
 class Activity(Base):
     name: Line = Field(title="活动名称", description="活动名称，不带书名号或引号。")
@@ -419,7 +424,7 @@ class YearFile(Base):
 
     def figures(self, kind: Literal["counts", "targets"]) -> list[Figure]:
         """Every count or target of the document, in document order."""
-        return [f for _, _, holder in self.holders() for f in getattr(holder, kind, [])]
+        return [f for _, _, holder in self.holders() for f in getattr(holder, kind)]
 
     @classmethod
     def json_schema(cls) -> dict[str, Any]:

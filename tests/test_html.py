@@ -7,6 +7,7 @@ import io
 import shutil
 import subprocess
 from html.parser import HTMLParser
+from pathlib import Path
 
 import docx as python_docx
 import pytest
@@ -146,21 +147,26 @@ def _chromium() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
+def print_to_pdf(browser: str, html: bytes, folder: Path) -> Path:
+    """The page as headless Chromium prints it."""
+    page, pdf = folder / "page.html", folder / "page.pdf"
+    page.write_bytes(html)
+    done = subprocess.run(
+        [browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
+         f"--print-to-pdf={pdf}", page.as_uri()],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert pdf.exists(), done.stderr[-2000:]
+    return pdf
+
+
 def test_headless_chromium_prints_the_page_as_a4_with_the_text(tmp_path):
     browser = _chromium()
     require(browser, "chromium")
     require(shutil.which("pdftotext") and shutil.which("pdfinfo"), "poppler")
     r = rendered("demo-2023.yaml")
     assert any(isinstance(b, Table) for b in r.document.blocks)
-    page = tmp_path / "page.html"
-    page.write_bytes(html_writer.write(r))
-    pdf = tmp_path / "page.pdf"
-    done = subprocess.run(
-        [str(browser), "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
-         f"--print-to-pdf={pdf}", page.as_uri()],
-        capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
-    assert pdf.exists(), done.stderr[-2000:]
+    pdf = print_to_pdf(str(browser), html_writer.write(r), tmp_path)
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
     assert "(A4)" in info
     pages = int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages")))
@@ -188,14 +194,7 @@ def test_headless_chromium_page_looks_like_a_page_with_text_in_the_type_area(tmp
     browser = _chromium()
     require(browser, "chromium")
     require(shutil.which("pdftoppm"), "poppler")
-    page = tmp_path / "page.html"
-    page.write_bytes(html_writer.write(rendered("linfen-2022.yaml")))
-    pdf = tmp_path / "page.pdf"
-    subprocess.run(
-        [str(browser), "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
-         f"--print-to-pdf={pdf}", page.as_uri()],
-        capture_output=True, timeout=120,
-    )  # fmt: skip
+    pdf = print_to_pdf(str(browser), html_writer.write(rendered("linfen-2022.yaml")), tmp_path)
     dpi = 20  # 1 mm ≈ 0.79 px
     subprocess.run(
         ["pdftoppm", "-gray", "-r", str(dpi), "-f", "1", "-l", "1", str(pdf), str(tmp_path / "p")],

@@ -173,3 +173,17 @@ def test_summary_with_a_plan_part_makes_the_plan_its_next_year_part(tmp_path):
     assert [str(f.value) for f in plan.items[1].targets] == ["200场"]
     assert "部分" not in built
     assert "## 四、2024年工作计划" in built and "**（一）持续强化政治引领**。" in built
+
+
+def test_a_look_ahead_before_the_plan_part_is_kept_as_its_opening(tmp_path):
+    source = tmp_path / "two-parts.txt"
+    text = (ARTICLES / "xicheng-2023-summary-and-plan.txt").read_text("utf-8")
+    ahead = "2024年，区科协将继续围绕中心、服务大局，努力开创工作新局面。"
+    source.write_text(text.replace("第二部分", ahead + "\n第二部分"), "utf-8")
+    out = tmp_path / "two-parts.yaml"
+    done = runner.invoke(app, ["import", str(source), "-o", str(out)], catch_exceptions=False)
+    assert done.exit_code == 0, done.output
+    doc = load(out).model
+    assert doc is not None and doc.closing is None
+    plan = doc.sections[-1]
+    assert plan.kind == "next_year" and plan.intro == ahead  # not lost, still before the plan

@@ -48,8 +48,8 @@ def write(rendered: Rendered) -> bytes:
 
 def font(name: str) -> str:
     """A CSS font stack: the official face, its other names, the free stand-ins."""
-    return ", ".join(f'"{f}"' if f not in ("serif", "sans-serif") else f
-                     for f in (name, *FONT_FALLBACKS.get(name, ())))  # fmt: skip
+    generic = ("serif", "sans-serif")
+    return ", ".join(f if f in generic else f'"{f}"' for f in (name, *FONT_FALLBACKS[name]))
 
 
 def _css() -> str:
