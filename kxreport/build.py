@@ -236,7 +236,7 @@ def internal_error_text(exc: BaseException) -> str:
 
 def _warm(options: Options) -> None:
     """Fill the per-process caches once, before the workers are forked from this process:
-    the templates are compiled, the rules and the DOCX skeleton loaded only once."""
+    the templates are compiled, the rules and the DOCX parts built only once."""
     from .content import builtin_rules, to_simplified
     from .render import environment
 

@@ -16,20 +16,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .numbering import TOLERANT
 from .numbers import figure_entry, mentions
 from .readers import Block
 from .scaffold import guess_level, short_name
 from .text import normalize_punctuation
-
-# --- the numbering grammar of official documents: 一、 （一） 1. （1） ----------------------
-
-_CN = "一二三四五六七八九十"
-NUMBERING: tuple[re.Pattern[str], ...] = (
-    re.compile(r"^([" + _CN + r"]{1,3})\s*[、．.，]\s*"),
-    re.compile(r"^[（(]\s*([" + _CN + r"]{1,3})\s*[）)]\s*[、．.]?\s*"),
-    re.compile(r"^(\d{1,2})\s*(?:[、．.](?!\d)|[）)](?![）)]))\s*"),
-    re.compile(r"^(?:[（(]\s*(\d{1,2})\s*[）)]|([①-⑳]))\s*[、．.]?\s*"),
-)
 
 ORG_SUFFIXES = ("科学技术协会", "科协", "委员会", "协会", "学会", "科技局", "科学技术局")
 _KIND_WORDS = {
@@ -711,7 +702,7 @@ class _Importer:
     def _classify_text(self, block: Block) -> _Entry:
         text = block.full_text
         level = None
-        for index, pattern in enumerate(NUMBERING, start=1):
+        for index, pattern in TOLERANT.items():
             m = pattern.match(text)
             if m and len(text) > m.end():
                 level, text = index, text[m.end() :]
@@ -883,7 +874,7 @@ def _near(a: str, b: str) -> bool:
 
 
 def _strip_number(text: str) -> str:
-    for pattern in NUMBERING:
+    for pattern in TOLERANT.values():
         m = pattern.match(text)
         if m and len(text) > m.end():
             return text[m.end() :]
@@ -891,7 +882,7 @@ def _strip_number(text: str) -> str:
 
 
 def _numbered(text: str) -> bool:
-    return any(p.match(text) for p in NUMBERING)
+    return any(p.match(text) for p in TOLERANT.values())
 
 
 def _ends_sentence(text: str) -> bool:

@@ -7,6 +7,7 @@ translate them into their own units; none of them decides layout on its own.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 # GB/T 9704-2012 fonts and sizes (号 -> pt: 2号 22, 3号 16, 4号 14)
 FANGSONG = "仿宋_GB2312"
@@ -23,14 +24,35 @@ LINE_PT = 28.95  # fixed line spacing: 22 lines in the 225 mm type area
 INDENT_CHARS = 2  # paragraphs and headings start two characters in
 CHARS_PER_TITLE_LINE = 20  # 156 mm type area / 22 pt characters
 
-# the names the same faces go by elsewhere, then the free faces that stand in for them
-# (Fandol from texlive-lang-chinese, Noto CJK, AR PL UKai; the PDF's fonts.conf maps the same)
-FONT_FALLBACKS: dict[str, tuple[str, ...]] = {
-    FANGSONG: ("仿宋", "FangSong", "STFangsong", "FandolFang", "Noto Serif CJK SC", "serif"),
-    XIAOBIAOSONG: ("FZXiaoBiaoSong-B05S", "Noto Serif CJK SC", "FandolSong", "serif"),
-    HEITI: ("SimHei", "STHeiti", "FandolHei", "Noto Sans CJK SC", "sans-serif"),
-    KAITI: ("楷体", "KaiTi", "STKaiti", "FandolKai", "AR PL UKai CN", "serif"),
-    SONGTI: ("SimSun", "STSong", "FandolSong", "Noto Serif CJK SC", "serif"),
+
+@dataclass(frozen=True)
+class Face:
+    """One typeface of the standard: the name documents use, the names the same face goes
+    by elsewhere (Windows, macOS), the free faces that stand in for it, best first (Fandol
+    from texlive-lang-chinese covers GB2312 in Simplified Chinese forms; Noto CJK SC and
+    AR PL UKai fill the gaps) and the generic family. Noto CJK comes as collections whose
+    shared CFF is named "…jp", so a Fandol face is always the first stand-in."""
+
+    name: str
+    aliases: tuple[str, ...]
+    free: tuple[str, ...]
+    generic: str = "serif"
+
+
+FACES: dict[str, Face] = {
+    face.name: face
+    for face in (
+        Face(FANGSONG, ("仿宋", "FangSong", "STFangsong"), ("FandolFang", "Noto Serif CJK SC")),
+        Face(
+            XIAOBIAOSONG,
+            ("方正小标宋_GBK", "FZXiaoBiaoSong-B05S"),
+            ("FandolSong", "Noto Serif CJK SC"),
+        ),
+        Face(HEITI, ("SimHei", "STHeiti"), ("FandolHei", "Noto Sans CJK SC"), "sans-serif"),
+        Face(KAITI, ("楷体", "KaiTi", "STKaiti"), ("FandolKai", "AR PL UKai CN")),
+        Face(SONGTI, ("SimSun", "STSong"), ("FandolSong", "Noto Serif CJK SC")),
+        Face(LATIN, (), ("Liberation Serif",)),
+    )
 }
 
 # headings by level (GB/T 9704 7.3.3): 一、黑体 （一）楷体 1.仿宋加粗 （1）仿宋; the same

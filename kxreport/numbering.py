@@ -2,6 +2,8 @@
 
 The templates write numbers with :func:`ordinal`; the parser of the template output reads
 them back with :func:`split`; the writers ask :func:`split` for a run-in heading's level.
+:data:`TOLERANT` is the same four levels as people type them in Word files and web pages
+(ASCII brackets and dots, 、 after digits, circled digits), for ``import``.
 """
 
 from __future__ import annotations
@@ -89,3 +91,13 @@ def split(text: str) -> tuple[int | None, str, str]:
         if m:
             return level, m.group(0), text[m.end() :]
     return None, "", text
+
+
+# the same levels as typed in real documents: “一.” “一，” “(一)” “1、” “1)” “(1)” “①”
+_CN_SMALL = "[一二三四五六七八九十]{1,3}"
+TOLERANT: dict[int, re.Pattern[str]] = {
+    1: re.compile(rf"^({_CN_SMALL})\s*[、．.，]\s*"),
+    2: re.compile(rf"^[（(]\s*({_CN_SMALL})\s*[）)]\s*[、．.]?\s*"),
+    3: re.compile(r"^(\d{1,2})\s*(?:[、．.](?!\d)|[）)](?![）)]))\s*"),
+    4: re.compile(r"^(?:[（(]\s*(\d{1,2})\s*[）)]|([①-⑳]))\s*[、．.]?\s*"),
+}

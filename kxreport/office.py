@@ -12,13 +12,43 @@ from pathlib import Path
 
 from .errors import OutputError
 
-FONTS_CONF = Path(__file__).resolve().parent / "fonts" / "fonts.conf"
+# where Debian's texlive-lang-chinese puts the Fandol fonts (not on fontconfig's path)
+FANDOL_DIRS = (
+    "/usr/share/texlive/texmf-dist/fonts/opentype/public/fandol",
+    "/usr/share/texmf/fonts/opentype/public/fandol",
+)
 TIMEOUT = 180
 INSTALL_HINT = (
     "导出 PDF 需要 LibreOffice：请安装 LibreOffice（Debian/Ubuntu："
     "apt-get install libreoffice-writer-nogui texlive-lang-chinese fonts-noto-cjk "
     "fonts-arphic-ukai fonts-liberation2），或只生成 md 和 docx"
 )
+
+
+def fontconfig() -> str:
+    """A fontconfig configuration that maps every font name of the layout (and the names
+    the same faces go by elsewhere) to its free Simplified Chinese stand-ins, strongly, so
+    that no Japanese or Traditional form is picked."""
+    from xml.sax.saxutils import escape
+
+    from .layout import FACES
+
+    rules = []
+    for face in FACES.values():
+        families = "".join(f"<string>{escape(name)}</string>" for name in face.free)
+        for name in (face.name, *face.aliases):
+            rules.append(
+                f'  <match target="pattern"><test name="family" compare="eq"><string>{escape(name)}'
+                f'</string></test><edit name="family" mode="assign" binding="strong">{families}'
+                "</edit></match>"
+            )
+    dirs = "".join(f"  <dir>{d}</dir>\n" for d in FANDOL_DIRS)
+    return (
+        '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n'
+        "<!-- kxreport: the GB/T 9704 font names mapped to free faces (kxreport.layout.FACES) -->\n"
+        '<fontconfig>\n  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>\n'
+        f"{dirs}" + "\n".join(rules) + "\n</fontconfig>\n"
+    )
 
 
 def soffice() -> str | None:
@@ -49,7 +79,9 @@ def convert(
         source = folder / "in" / f"{stem}{suffix}"
         source.parent.mkdir()
         source.write_bytes(data)
-        env = {**os.environ, "FONTCONFIG_FILE": str(FONTS_CONF), "HOME": tmp}
+        conf = folder / "fonts.conf"
+        conf.write_text(fontconfig(), encoding="utf-8")
+        env = {**os.environ, "FONTCONFIG_FILE": str(conf), "HOME": tmp}
         command = [
             executable,
             f"-env:UserInstallation={(folder / 'profile').as_uri()}",

@@ -19,7 +19,7 @@ from kxreport.document import (
     parse,
 )
 from kxreport.errors import TemplateError
-from kxreport.numbering import ordinal, split
+from kxreport.numbering import TOLERANT, ordinal, split
 
 from .conftest import MINIMAL
 
@@ -148,3 +148,19 @@ def test_numbering_grammar_reads_back_what_ordinal_writes():
             assert split(number + "标题") == (level, number, "标题")
     assert split("2.5亿元") == (None, "", "2.5亿元")
     assert split("（一）") == (2, "（一）", "")
+
+
+def test_tolerant_grammar_reads_the_strict_one_and_what_people_type():
+    """import's grammar accepts every number ordinal() writes at the same level (so a
+    kxreport document imports back), and the variants typed in Word and on web pages."""
+
+    def level_of(text: str) -> int | None:
+        return next((lv for lv, p in TOLERANT.items() if p.match(text)), None)
+
+    for level in (1, 2, 3, 4):
+        for n in (1, 9, 10, 12):
+            assert level_of(ordinal(n, level) + "标题") == level, (n, level)
+    typed = {"一.标题": 1, "三，标题": 1, "(二)标题": 2, "1、标题": 3, "2)标题": 3, "(3)标题": 4}
+    for text, level in {**typed, "②标题": 4}.items():
+        assert level_of(text) == level, text
+    assert level_of("2.5亿元") is None

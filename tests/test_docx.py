@@ -4,7 +4,6 @@ run -> style -> docDefaults, and byte-for-byte reproducibility."""
 from __future__ import annotations
 
 import io
-import os
 import re
 import time
 import zipfile
@@ -432,10 +431,24 @@ def test_meta_is_used_for_core_properties():
     assert props.created.year == 2023 and props.created.month == 12
 
 
-def test_shipped_skeleton_is_what_the_style_code_builds():
-    from kxreport.writers.docx import SKELETON, build_skeleton
+def test_styles_are_generated_from_the_layout_rules():
+    """No binary template: every style in styles.xml is written from STYLES, whose heading
+    fonts come from layout.HEADING_FONTS, so a change to a rule cannot be forgotten."""
+    from kxreport import layout
+    from kxreport.writers import docx_parts
 
-    fresh = build_skeleton()
-    if os.environ.get("KXREPORT_UPDATE_GOLDEN"):
-        SKELETON.write_bytes(fresh)
-    assert SKELETON.read_bytes() == fresh, "KXREPORT_UPDATE_GOLDEN=1 pytest tests/test_docx.py"
+    styles = docx_parts.static_parts()["word/styles.xml"].decode("utf-8")
+    for level in (1, 2, 3, 4):
+        face, bold = layout.HEADING_FONTS[level]
+        spec = docx_parts.STYLES[f"h{level}"]
+        assert (spec.east_asia, spec.bold) == (face, bold)
+    for spec in docx_parts.STYLES.values():
+        found = re.search(rf'<w:style [^>]*w:styleId="{spec.style_id}">.*?</w:style>', styles)
+        assert found, spec.style_id
+        xml = found.group(0)
+        assert f'w:eastAsia="{spec.east_asia}"' in xml
+        assert f'<w:sz w:val="{round(spec.size * 2)}"/>' in xml
+        assert f'<w:b w:val="{1 if spec.bold else 0}"/>' in xml
+    assert "Theme" not in styles  # no theme font anywhere
+    names = zipfile.ZipFile(io.BytesIO(build(CASES[0]))).namelist()
+    assert not any(n.endswith((".jpeg", "theme1.xml", "numbering.xml")) for n in names)

@@ -68,10 +68,16 @@ def test_wrapping_by_display_width():
     assert "YAML" in "".join(lines)  # a Latin word is never split
 
 
-@pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
+SHELL_SCRIPTS = {"bash": "complete -o", "zsh": "#compdef kxreport", "fish": "complete --command"}
+
+
+@pytest.mark.parametrize("shell", sorted(SHELL_SCRIPTS))
 def test_completion_scripts(shell):
-    done = kxreport("--show-completion", shell)
+    """Each shell's script, asked for by name (``--show-completion`` takes no shell name:
+    it detects the running shell, which a test cannot rely on)."""
+    done = run_kxreport(env={"_KXREPORT_COMPLETE": f"source_{shell}"})
     assert done.returncode == 0 and "_KXREPORT_COMPLETE" in done.stdout
+    assert SHELL_SCRIPTS[shell] in done.stdout
 
 
 @pytest.mark.parametrize(

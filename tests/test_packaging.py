@@ -42,8 +42,6 @@ def test_wheel_contains_the_templates_inside_the_package(wheel: Path):
     names = zipfile.ZipFile(wheel).namelist()
     for template in ("summary.md.j2", "plan.md.j2", "_macros.md.j2"):
         assert f"kxreport/templates/{template}" in names
-    assert "kxreport/fonts/fonts.conf" in names
-    assert "kxreport/writers/skeleton.docx" in names
     assert "kxreport/rules/stale.yaml" in names
     assert any(name.endswith("entry_points.txt") for name in names)
 

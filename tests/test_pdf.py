@@ -79,19 +79,26 @@ def test_every_example_converts_in_libreoffice(tmp_path):
         assert low <= pages <= high, (stem, pages)
         assert "A4" in size
         assert re.search(r"—1—", text), "page number “— 1 —” is printed"
+        assert_simplified_chinese_faces(path)
 
 
-@needs_office
-def test_pdf_uses_the_mapped_chinese_fonts(tmp_path):
-    result = CliRunner().invoke(
-        app, ["build", str(EXAMPLES / "linfen-2022.yaml"), "-o", str(tmp_path), "-f", "pdf"]
-    )
-    assert result.exit_code == 0, result.output
-    fonts = subprocess.run(
-        ["pdffonts", str(tmp_path / "linfen-2022.pdf")], capture_output=True, text=True, check=True
-    ).stdout
-    assert "Fandol" in fonts or "Noto" in fonts
-    assert "Mincho" not in fonts
+def pdf_fonts(path: Path) -> set[str]:
+    """The embedded fonts of a PDF by PostScript name, without the subset prefix."""
+    listing = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True)
+    names = [line.split()[0] for line in listing.stdout.splitlines()[2:] if line.strip()]
+    return {name.split("+", 1)[-1] for name in names}
+
+
+def assert_simplified_chinese_faces(path: Path) -> None:
+    """The free Simplified Chinese faces stand in for the official ones: 仿宋 body, 小标宋
+    title set in FandolSong, regular 黑体 and 楷体 headings, Liberation for digits — never a
+    Japanese/Traditional/Korean collection face or a bold 黑体."""
+    fonts = pdf_fonts(path)
+    assert {"FandolFang-Regular", "FandolSong-Regular", "FandolHei-Regular"} <= fonts, fonts
+    assert not [f for f in fonts if re.search(r"jp|JP|kr|KR|tc|TC|hk|HK|Mincho|Gothic", f)], fonts
+    assert "FandolHei-Bold" not in fonts
+    allowed = re.compile(r"(Fandol(Fang|Song|Hei|Kai)|Noto(Serif|Sans)CJKsc|LiberationSerif)")
+    assert all(allowed.match(f) for f in fonts), fonts
 
 
 def test_without_libreoffice_pdf_fails_clearly_and_writes_nothing(tmp_path, monkeypatch):

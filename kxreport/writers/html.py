@@ -22,8 +22,8 @@ from ..document import (
 )
 from ..layout import (
     BODY_PT,
+    FACES,
     FANGSONG,
-    FONT_FALLBACKS,
     HEADING_FONTS,
     INDENT_CHARS,
     LINE_PT,
@@ -48,8 +48,9 @@ def write(rendered: Rendered) -> bytes:
 
 def font(name: str) -> str:
     """A CSS font stack: the official face, its other names, the free stand-ins."""
-    generic = ("serif", "sans-serif")
-    return ", ".join(f if f in generic else f'"{f}"' for f in (name, *FONT_FALLBACKS[name]))
+    face = FACES[name]
+    names = (face.name, *face.aliases, *face.free)
+    return ", ".join([*(f'"{f}"' for f in names), face.generic])
 
 
 def _css() -> str:
