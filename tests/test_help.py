@@ -80,6 +80,19 @@ def test_completion_scripts(shell):
     assert SHELL_SCRIPTS[shell] in done.stdout
 
 
+def test_bash_loads_the_completion_script():
+    """The script is valid bash and registers the completion of ``kxreport``."""
+    script = run_kxreport(env={"_KXREPORT_COMPLETE": "source_bash"}).stdout
+    done = subprocess.run(
+        ["bash", "--norc", "-c", script + "\ncomplete -p kxreport"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "kxreport" in done.stdout and "-F" in done.stdout
+
+
 @pytest.mark.parametrize(
     ("words", "cword", "expected"),
     [

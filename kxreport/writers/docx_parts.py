@@ -166,50 +166,42 @@ FOOTER_MM = 23
 HEADER_MM = 15
 
 
-def sect_pr(*, footers: bool = True, even_page: bool = False) -> str:
+def sect_pr() -> str:
     """The page setup: A4, the GB/T margins, a line grid of the body's pitch, the page
-    numbers (odd pages right, even pages left). ``even_page`` starts the section on the
-    next even page; ``footers=False`` leaves its pages without numbers."""
+    numbers (odd pages right, even pages left)."""
     refs = (
         '<w:footerReference w:type="default" r:id="rIdFooterOdd"/>'
         '<w:footerReference w:type="even" r:id="rIdFooterEven"/>'
-        if footers
-        else '<w:footerReference w:type="default" r:id="rIdFooterNone"/>'
-        '<w:footerReference w:type="even" r:id="rIdFooterNone"/>'
     )
-    kind = '<w:type w:val="evenPage"/>' if even_page else ""
     margins = (
         f'w:top="{mm_twips(MARGINS["top"])}" w:right="{mm_twips(MARGINS["right"])}" '
         f'w:bottom="{mm_twips(MARGINS["bottom"])}" w:left="{mm_twips(MARGINS["left"])}" '
         f'w:header="{mm_twips(HEADER_MM)}" w:footer="{mm_twips(FOOTER_MM)}" w:gutter="0"'
     )
     return (
-        f"<w:sectPr>{refs}{kind}"
+        f"<w:sectPr>{refs}"
         f'<w:pgSz w:w="{mm_twips(PAGE[0])}" w:h="{mm_twips(PAGE[1])}"/><w:pgMar {margins}/>'
         f'<w:cols w:space="720"/><w:docGrid w:type="lines" w:linePitch="{round(LINE_PT * 20)}"/>'
         "</w:sectPr>"
     )
 
 
-def _footer(number: bool, *, odd: bool = True) -> str:
+def _footer(*, odd: bool) -> str:
     """“— 1 —” in 4号 宋体: odd pages right-aligned, even pages left, one character in."""
     style = STYLES["footer"].style_id
     inset = round(PAGE_NUMBER_PT * 20)
-    if not number:
-        paragraph = f'<w:p><w:pPr><w:pStyle w:val="{style}"/></w:pPr></w:p>'
-    else:
-        side = f'<w:ind w:right="{inset}"/><w:jc w:val="right"/>'
-        if not odd:
-            side = f'<w:ind w:left="{inset}"/><w:jc w:val="left"/>'
-        paragraph = (
-            f'<w:p><w:pPr><w:pStyle w:val="{style}"/>{side}</w:pPr>'
-            '<w:r><w:t xml:space="preserve">— </w:t></w:r>'
-            '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
-            '<w:r><w:instrText xml:space="preserve"> PAGE </w:instrText></w:r>'
-            '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>1</w:t></w:r>'
-            '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
-            '<w:r><w:t xml:space="preserve"> —</w:t></w:r></w:p>'
-        )
+    side = f'<w:ind w:right="{inset}"/><w:jc w:val="right"/>'
+    if not odd:
+        side = f'<w:ind w:left="{inset}"/><w:jc w:val="left"/>'
+    paragraph = (
+        f'<w:p><w:pPr><w:pStyle w:val="{style}"/>{side}</w:pPr>'
+        '<w:r><w:t xml:space="preserve">— </w:t></w:r>'
+        '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+        '<w:r><w:instrText xml:space="preserve"> PAGE </w:instrText></w:r>'
+        '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>1</w:t></w:r>'
+        '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+        '<w:r><w:t xml:space="preserve"> —</w:t></w:r></w:p>'
+    )
     return f'{XML_DECL}<w:ftr xmlns:w="{W_NS}" xmlns:r="{R_NS}">{paragraph}</w:ftr>'
 
 
@@ -259,7 +251,6 @@ _WORD_PARTS = {
     "fontTable.xml": ("rIdFonts", "fontTable", f"{_WORD_TYPE}.fontTable+xml"),
     "footer1.xml": ("rIdFooterOdd", "footer", f"{_WORD_TYPE}.footer+xml"),
     "footer2.xml": ("rIdFooterEven", "footer", f"{_WORD_TYPE}.footer+xml"),
-    "footer3.xml": ("rIdFooterNone", "footer", f"{_WORD_TYPE}.footer+xml"),
 }
 
 
@@ -303,9 +294,8 @@ def static_parts() -> dict[str, bytes]:
         "styles.xml": styles_xml(),
         "settings.xml": _SETTINGS,
         "fontTable.xml": _font_table(),
-        "footer1.xml": _footer(True, odd=True),
-        "footer2.xml": _footer(True, odd=False),
-        "footer3.xml": _footer(False),
+        "footer1.xml": _footer(odd=True),
+        "footer2.xml": _footer(odd=False),
     }
     parts = {f"word/{name}": text for name, text in word.items()}
     parts["word/_rels/document.xml.rels"] = _relationships(
