@@ -7,7 +7,7 @@ from collections.abc import Callable, Hashable, Iterable
 from typing import Any
 
 from .errors import Diagnostic, Severity
-from .model import Item, Overview, YearFile
+from .model import Item, Overview, YearFile, doc_number_year
 from .source import Loc, Source
 
 MAX_ITEM_DEPTH = 3  # 一、 > （一） > 1. > （1）
@@ -117,6 +117,38 @@ def notice_in_summary(doc: YearFile, source: Source) -> list[Diagnostic]:
     return []
 
 
+def missing_date(doc: YearFile, source: Source) -> list[Diagnostic]:
+    """An official document needs a 成文日期; nothing may invent one, so it is only asked for
+    (an imported article that never had one keeps this warning)."""
+    if doc.date is not None:
+        return []
+    return [
+        source.at(
+            ("year",),
+            "warning",
+            "missing-date",
+            "没有成文日期（date）：公文的落款要有成文日期，例如 date: 2024-01-10"
+            "（kxreport 不会替你编一个）",
+            key=True,
+        )
+    ]
+
+
+def dispatch_year(doc: YearFile, source: Source) -> list[Diagnostic]:
+    """The year in the 发文字号 is the year the document is issued: its 成文日期's year."""
+    number = doc.dispatch.number if doc.dispatch else None
+    if number is None or doc.date is None or doc_number_year(number) == doc.date.year:
+        return []
+    return [
+        source.at(
+            ("dispatch", "number"),
+            "warning",
+            "dispatch-year",
+            f"发文字号“{number}”的年份与成文日期 {doc.date.isoformat()} 不是同一年：是不是抄了往年的字号？",
+        )
+    ]
+
+
 # The checks of a validated year file, in the order they report. A new rule is one function
 # (document and source in, diagnostics out) added here.
 RULES: tuple[Rule, ...] = (
@@ -128,6 +160,8 @@ RULES: tuple[Rule, ...] = (
     duplicate_activities,
     duplicate_honours,
     notice_in_summary,
+    missing_date,
+    dispatch_year,
 )
 
 

@@ -8,10 +8,14 @@ naming the template and the line of its output (never silent loss):
 - ``# 标题`` is the title; ``##`` to ``#####`` are heading levels 1 to 4 (一、（一）1.（1））;
 - a paragraph that starts with bold text has a run-in heading (``**（一）规范制度**。正文``);
   its level and number are read with the one numbering grammar (:mod:`numbering`);
-- ``<!-- 主送机关 -->`` marks the next paragraph as the recipients line;
+- ``<!-- 名称 -->`` (one of :data:`MARKERS`) marks the next paragraph as that element of
+  the official document: 主送机关, the 版头 (份号, 密级, 紧急程度, 发文机关标志, 发文字号,
+  签发人), 附件说明, 附注, an annex label (附件, followed by the annex title as ``#``),
+  and the 版记 (抄送, 印发机关, 印发日期);
 - ``<p align="right">单位<br>日期</p>`` is the signature;
+- the title may hold ``<br>`` where the user broke it into lines;
 - a paragraph that is entirely bold and directly precedes a table is the table's caption;
-  a table after the signature starts a new page (the annex).
+  a table after the signature (outside an annex) starts a new page.
 """
 
 from __future__ import annotations
@@ -25,7 +29,27 @@ from typing import Any, Literal
 from .errors import TemplateError
 from .numbering import split
 
+# the elements a template marks with ``<!-- 名称 -->`` before a paragraph, by the block
+# they belong to; the template global ``marker(name)`` writes them and refuses other names
+MARKERS: dict[str, str] = {
+    "主送机关": "recipients",
+    "份号": "masthead",
+    "密级": "masthead",
+    "紧急程度": "masthead",
+    "发文机关标志": "masthead",
+    "发文字号": "masthead",
+    "签发人": "masthead",
+    "附件说明": "note",
+    "附注": "annotation",
+    "附件": "annex",
+    "抄送": "imprint",
+    "印发机关": "imprint",
+    "印发日期": "imprint",
+}
+_MARKER = re.compile(r"^<!-- (\S+) -->$")
 RECIPIENTS_MARKER = "<!-- 主送机关 -->"
+SIGNER_PREFIX = "签发人："
+NOTE_PREFIX = "附件："
 _SIGNATURE = re.compile(r'^<p align="right">(?P<issuer>.*?)(?:<br>(?P<date>.*?))?</p>\s*$', re.S)
 _TRAILING_PUNCTUATION = "。！？；：…"
 
@@ -49,6 +73,50 @@ class Run:
 @dataclass
 class Title:
     text: str
+    lines: list[str] | None = None  # as the user broke it; None: the writer breaks it
+
+
+@dataclass
+class Masthead:
+    """版头: 份号, 密级, 紧急程度, 发文机关标志, 发文字号, 签发人 (上行文), then the red line."""
+
+    mark: str = ""
+    number: str | None = None
+    copy_number: str | None = None
+    secrecy: str | None = None
+    urgency: str | None = None
+    signers: list[str] = field(default_factory=list)
+
+
+@dataclass
+class AttachmentNote:
+    """附件说明 under the body: the annexes as printed (“1.2023年主要工作指标”)."""
+
+    items: list[str]
+
+
+@dataclass
+class Annotation:
+    """附注 under the date, in parentheses as printed."""
+
+    text: str
+
+
+@dataclass
+class Annex:
+    """The head of an annex page: the label (“附件”, “附件2”) and the annex title."""
+
+    label: str
+    title: str
+
+
+@dataclass
+class Imprint:
+    """版记 at the foot of the last (even) page."""
+
+    cc: str | None = None  # “抄送：……。” as printed
+    printer: str | None = None
+    printed: str | None = None  # “2022年7月18日印发”
 
 
 @dataclass
@@ -109,7 +177,20 @@ class Signature:
     date: str | None
 
 
-Block = Title | Recipients | Heading | Paragraph | Table | Signature | PageBreak
+Block = (
+    Title
+    | Recipients
+    | Heading
+    | Paragraph
+    | Table
+    | Signature
+    | PageBreak
+    | Masthead
+    | AttachmentNote
+    | Annotation
+    | Annex
+    | Imprint
+)
 
 
 @dataclass
@@ -148,16 +229,21 @@ def parse(markdown: str, template: str = "模板") -> Document:
         text = markdown.split("\n")[line - 1][:40] if markdown else ""
         return TemplateError(
             f"{template}：生成的第 {line} 行“{text}”是{what}：文档只能有标题（# 到 #####）、"
-            "段落、加粗的段首小标题、表格、主送机关标记和落款，请修改模板"
+            "段落、加粗的段首小标题、表格、公文要素标记（<!-- 发文字号 --> 等）和落款，请修改模板"
         )
 
     tokens = MarkdownIt("commonmark").enable("table").parse(markdown)
     doc = Document()
-    recipients_next = False
+    marked: str | None = None  # the marker before the next paragraph
+    annex_label: str | None = None  # an annex label waiting for its title
     signed = False
     i = 0
     while i < len(tokens):
         token = tokens[i]
+        if marked and token.type != "paragraph_open":
+            raise outside(token, f"标记“{marked}”后面不是段落")
+        if annex_label is not None and token.type != "heading_open":
+            raise outside(token, f"附件标记“{annex_label}”后面不是附件标题（# 标题）")
         if token.type == "heading_open":
             if token.markup not in ("#", "##", "###", "####", "#####"):
                 what = (
@@ -167,15 +253,28 @@ def parse(markdown: str, template: str = "模板") -> Document:
                 )
                 raise outside(token, what)
             level = len(token.markup)
-            text = _plain(tokens[i + 1], outside)
-            doc.blocks.append(Title(text) if level == 1 else Heading(level - 1, text))
+            if level == 1:
+                lines = _title_lines(tokens[i + 1], outside)
+                text = "".join(lines)
+                if annex_label is not None:
+                    doc.blocks.append(Annex(annex_label, text))
+                    annex_label = None
+                    signed = False
+                else:
+                    doc.blocks.append(Title(text, lines if len(lines) > 1 else None))
+            else:
+                doc.blocks.append(Heading(level - 1, _plain(tokens[i + 1], outside)))
             i += 3
             continue
         if token.type == "paragraph_open":
             runs = _runs(tokens[i + 1], outside)
-            if recipients_next:
-                doc.blocks.append(Recipients("".join(r.text for r in runs)))
-                recipients_next = False
+            if marked:
+                text = "".join(r.text for r in runs)
+                if marked == "附件":
+                    annex_label = text
+                else:
+                    _add_marked(doc, marked, text)
+                marked = None
             else:
                 doc.blocks.append(Paragraph(runs))
             i += 3
@@ -183,8 +282,9 @@ def parse(markdown: str, template: str = "模板") -> Document:
         if token.type == "html_block":
             content = token.content.strip()
             signature = _SIGNATURE.match(content)
-            if content == RECIPIENTS_MARKER:
-                recipients_next = True
+            marker = _MARKER.match(content)
+            if marker and marker[1] in MARKERS:
+                marked = marker[1]
             elif signature:
                 date = signature["date"]
                 doc.blocks.append(
@@ -213,7 +313,61 @@ def parse(markdown: str, template: str = "模板") -> Document:
             doc.blocks.append(table)
             continue
         raise outside(token, _OUTSIDE.get(token.type, f"不支持的 Markdown（{token.type}）"))
+    if marked or annex_label is not None:
+        raise TemplateError(
+            f"{template}：生成的文档以标记“{marked or annex_label}”结尾，后面没有内容"
+        )
     return doc
+
+
+def _add_marked(doc: Document, name: str, text: str) -> None:
+    """Put a marked paragraph into its block: consecutive 版头 or 版记 elements, and
+    consecutive 附件说明 lines, share one block."""
+    kind = MARKERS[name]
+    last = doc.blocks[-1] if doc.blocks else None
+    if kind == "recipients":
+        doc.blocks.append(Recipients(text))
+    elif kind == "annotation":
+        doc.blocks.append(Annotation(text))
+    elif kind == "note":
+        if isinstance(last, AttachmentNote):
+            last.items.append(text)
+        else:
+            doc.blocks.append(AttachmentNote([text.removeprefix(NOTE_PREFIX)]))
+    elif kind == "masthead":
+        if not isinstance(last, Masthead):
+            last = Masthead()
+            doc.blocks.append(last)
+        if name == "签发人":
+            last.signers.append(text.removeprefix(SIGNER_PREFIX))
+        else:
+            attr = {
+                "份号": "copy_number",
+                "密级": "secrecy",
+                "紧急程度": "urgency",
+                "发文机关标志": "mark",
+                "发文字号": "number",
+            }[name]
+            setattr(last, attr, text)
+    else:
+        if not isinstance(last, Imprint):
+            last = Imprint()
+            doc.blocks.append(last)
+        attr = {"抄送": "cc", "印发机关": "printer", "印发日期": "printed"}[name]
+        setattr(last, attr, text)
+
+
+def _title_lines(token: Any, outside: Any) -> list[str]:
+    """The title's lines: the text, broken where the template wrote ``<br>``."""
+    lines = [""]
+    for child in token.children or []:
+        if child.type == "html_inline" and child.content == "<br>":
+            lines.append("")
+        elif child.type == "text":
+            lines[-1] += child.content
+        else:
+            _inline(token, outside)  # raises for anything but text
+    return [line for line in lines if line]
 
 
 def _inline(token: Any, outside: Any) -> list[Any]:

@@ -74,6 +74,33 @@ TYPE_AREA_MM = (
     PAGE[1] - MARGINS["top"] - MARGINS["bottom"],
 )
 
+MM_PT = 72 / 25.4
+TYPE_AREA_PT = (TYPE_AREA_MM[0] * MM_PT, TYPE_AREA_MM[1] * MM_PT)
+
+# 版头 (GB/T 9704 7.2): the red 发文机关标志 in 小标宋, its top edge 35 mm below the top of
+# the type area, as large as fits (at most 初号); the red separator line 4 mm below the
+# 发文字号, as wide as the type area; 发文字号 two lines below the mark; the title two
+# lines below the separator
+RED = "FF0000"
+MARK_TOP_MM = 35
+MARK_MAX_PT = 42
+SEPARATOR_PT = 1.5
+SEPARATOR_GAP_MM = 4
+# 版记 (7.4): 4号仿宋, one character in on both sides; the first and last rules 0.35 mm,
+# the middle one 0.25 mm
+IMPRINT_PT = 14
+IMPRINT_THICK_PT = 1.0
+IMPRINT_THIN_PT = 0.75
+# 附件 (8): “附件” in 3号黑体 at the top left, the annex title on the third line
+ANNEX_LABEL_FONT = HEITI
+
+
+def mark_size(mark: str) -> float:
+    """The point size of the 发文机关标志: the largest up to 初号 that keeps it on one line
+    of the type area."""
+    width = max(text_width(mark), 1)
+    return min(MARK_MAX_PT, math.floor(TYPE_AREA_PT[0] / width * 2) / 2)
+
 
 def text_width(text: str) -> float:
     """Width in characters of 3号 text: CJK one each, Latin letters and digits half."""
@@ -98,7 +125,132 @@ def signature_indents(issuer: str, date: str | None) -> tuple[float, float]:
     return date_w + 4 - issuer_w, 2
 
 
-# A title may break after these words (ends of words in official titles) or before 《（.
+# no line may start with these, nor end with the opening ones
+_NO_START = "，。、；：？！）》」』”’…—·"
+_NO_END = "（《「『“‘"
+_SPACES = " \u3000"
+MAX_BALANCED_TITLE = 200  # characters: longer titles are broken greedily
+
+
+def title_lines(title: str, per_line: int = CHARS_PER_TITLE_LINE) -> list[str]:
+    """Break a long title into lines between words, balanced as GB/T 9704 7.3.1 asks
+    (上下长短适宜，排列对称，使用梯形或菱形).
+
+    A title that fits stays one line. Otherwise it gets the fewest lines that fit, broken
+    only between words (found by jieba, loaded only now), never inside a number or a Latin
+    word, never before closing or after opening punctuation. Among those breaks the lines
+    are made as even as possible; a space in the title is the preferred break (dropped
+    there), the end of an organisation name, 年度, 关于 … are preferred too, a break inside
+    a 《书名》 is avoided, and a 正梯形 (upper line no longer) is preferred to an 倒梯形.
+    When no break between words fits, any break between Chinese characters is used.
+    """
+    if text_width(title) <= per_line:
+        return [title]
+    if len(title) > MAX_BALANCED_TITLE:
+        return _greedy_lines(title, per_line)
+    soft = _soft_breaks(title)
+    for allowed in (_word_breaks(title) & soft, soft):
+        lines = _balanced(title, sorted(allowed), per_line)
+        if lines:
+            return lines
+    return _greedy_lines(title, per_line)
+
+
+def _word_breaks(text: str) -> set[int]:
+    import logging
+
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    found: set[int] = set()
+    for _, start, end in jieba.tokenize(text):
+        found |= {start, end}
+    return found
+
+
+def _soft_breaks(text: str) -> set[int]:
+    """Positions a line may break at: not inside a Latin word or number, not before closing
+    or after opening punctuation, not next to a space unless at it."""
+    found = set()
+    for i in range(1, len(text)):
+        prev, ch = text[i - 1], text[i]
+        if ch in _NO_START or prev in _NO_END:
+            continue
+        at_space = prev in _SPACES or ch in _SPACES
+        if not at_space and prev.isascii() and ch.isascii() and (prev.isalnum() or ch.isalnum()):
+            continue
+        if (prev.isdigit() or prev == ".") and ch.isdigit():
+            continue
+        found.add(i)
+    return found
+
+
+def _break_bonus(text: str, end: int) -> float:
+    """How much a break at ``end`` is preferred (negative: avoided)."""
+    if text[end - 1] in _SPACES or text[end] in _SPACES:
+        return 6.0
+    if text[:end].count("《") > text[:end].count("》"):
+        return -6.0
+    if text.startswith(_BREAK_BEFORE, end) or text[:end].endswith(_BREAK_AFTER):
+        return 2.0
+    return 0.0
+
+
+def _balanced(text: str, allowed: list[int], per_line: int) -> list[str] | None:
+    """The best lines over ``allowed`` break positions with the fewest lines that fit (one
+    more if none does), or None."""
+    from functools import cache
+    from itertools import accumulate
+
+    at = [0.0, *accumulate(0.5 if _half_width(ch) else 1.0 for ch in text)]
+    n = len(text)
+
+    def width(start: int, end: int) -> float:
+        line = text[start:end]
+        return text_width(line.strip(_SPACES))
+
+    total = width(0, n)
+    least = math.ceil(total / per_line)
+    for count in (least, least + 1):
+
+        @cache
+        def best(
+            start: int, left: int, count: int = count, ideal: float = total / count
+        ) -> tuple[float, tuple[int, ...]] | None:
+            """(cost, ends) of breaking text[start:] into ``left`` lines."""
+            if left == 1:
+                w = width(start, n)
+                return ((w - ideal) ** 2, (n,)) if w <= per_line else None
+            found: tuple[float, tuple[int, ...]] | None = None
+            for end in allowed:
+                if end <= start:
+                    continue
+                if at[end] - at[start] > per_line + 1:
+                    break
+                w = width(start, end)
+                rest = best(end, left - 1) if w <= per_line else None
+                if rest is None:
+                    continue
+                cost = (w - ideal) ** 2 + rest[0] - _break_bonus(text, end)
+                if left == 2 and count == 2 and w > width(end, n) + 1:
+                    cost += 2.0  # 倒梯形
+                if found is None or cost < found[0]:
+                    found = (cost, (end, *rest[1]))
+            return found
+
+        result = best(0, count)
+        best.cache_clear()
+        if result is not None:
+            lines, start = [], 0
+            for end in result[1]:
+                lines.append(text[start:end].strip(_SPACES))
+                start = end
+            return lines
+    return None
+
+
+# A title may break after these words (ends of words in official titles) or before 《（;
+# used for titles too long to balance.
 _BREAK_AFTER = (
     "科协", "协会", "学会", "委员会", "政府", "办公室", "局", "厅", "部", "院", "省", "市", "县",
     "区", "镇", "街道", "年", "年度", "的", "和", "与", "及", "关于", "印发", "要点", "计划",
@@ -107,13 +259,9 @@ _BREAK_AFTER = (
 _BREAK_BEFORE = ("《", "（", "关于")
 
 
-def title_lines(title: str, per_line: int = CHARS_PER_TITLE_LINE) -> list[str]:
-    """Split a long title into balanced lines, breaking only between words.
-
-    A title that fits stays one line. Otherwise it is cut into the fewest lines that fit,
-    each break at the allowed position nearest to an even share of the width; digits and
-    Latin words are never split. O(n log n) in the length of the title.
-    """
+def _greedy_lines(title: str, per_line: int) -> list[str]:
+    """Split a very long title into the fewest lines that fit, each break at the allowed
+    position nearest to an even share of the width. O(n log n)."""
     from bisect import bisect_right
     from itertools import accumulate
 

@@ -7,9 +7,11 @@ and as an editor hint) and ``description``.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator
 from typing import Annotated, Any, Literal
 
+from annotated_types import Len
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -297,6 +299,101 @@ class Section(Base):
         return not (self.intro or self.items or self.honours)
 
 
+# 发文字号 (GB/T 9704 7.2.4): 机关代字 + 〔年份〕 + 序号 + 号, the year in 六角括号, the
+# number without leading zeros: “长科协发〔2022〕5号”
+_DOC_NUMBER = re.compile(r"^(?P<code>[^〔〕\s]+)〔(?P<year>\d{4})〕(?P<seq>[1-9]\d{0,4})号$")
+_WRONG_BRACKETS = re.compile(r"[\[【［(（〈<{｛〖]\s*\d{4}\s*[\]】］)）〉>}｝〗]")
+
+
+def check_doc_number(value: str) -> str:
+    if _DOC_NUMBER.match(value):
+        return value
+    if _WRONG_BRACKETS.search(value):
+        raise PydanticCustomError(
+            "doc_number_brackets",
+            "发文字号“{value}”的年份要用六角括号〔〕括入，例如“长科协发〔2022〕5号”",
+            {"value": value},
+        )
+    if re.search(r"〕0\d*号$", value):
+        raise PydanticCustomError(
+            "doc_number_zero",
+            "发文字号“{value}”的序号不编虚位（不写 01、005），例如“长科协发〔2022〕5号”",
+            {"value": value},
+        )
+    raise PydanticCustomError(
+        "doc_number",
+        "发文字号“{value}”应为“机关代字〔年份〕序号号”，例如“长科协发〔2022〕5号”",
+        {"value": value},
+    )
+
+
+def doc_number_year(value: str) -> int:
+    """The year in the brackets of a valid 发文字号."""
+    found = _DOC_NUMBER.match(value)
+    assert found is not None
+    return int(found["year"])
+
+
+DocNumber = Annotated[Line, AfterValidator(check_doc_number)]
+# 密级和保密期限 (7.2.2): 绝密/机密/秘密, optionally ★ and the period: “秘密★1年”
+Secrecy = Annotated[Line, StringConstraints(pattern=r"^(绝密|机密|秘密)(★\S{1,10})?$")]
+Urgency = Literal["特急", "加急"]
+
+
+class Dispatch(Base):
+    """版头 (GB/T 9704 7.2): everything above the red separator line."""
+
+    mark: Line | None = Field(
+        default=None,
+        title="发文机关标志",
+        description="红色的版头文字；不写为单位全称加“文件”，例如“长治市科学技术协会文件”。",
+    )
+    number: DocNumber | None = Field(
+        default=None,
+        title="发文字号",
+        description="机关代字、年份（用六角括号〔〕）、序号，例如“长科协发〔2022〕5号”。",
+    )
+    copy_number: Annotated[str, StringConstraints(pattern=r"^\d{6}$")] | None = Field(
+        default=None,
+        title="份号",
+        description='六位阿拉伯数字，例如 "000001"（加引号，免得前面的 0 丢失）。',
+    )
+    secrecy: Secrecy | None = Field(
+        default=None,
+        title="密级和保密期限",
+        description="绝密、机密或秘密，可加★和期限，例如“秘密★1年”。",
+    )
+    urgency: Urgency | None = Field(default=None, title="紧急程度", description="特急或加急。")
+    signers: Names = Field(
+        default_factory=list,
+        title="签发人",
+        description="上行文的签发人姓名；写了签发人，发文字号居左、签发人居右。",
+    )
+
+
+class Imprint(Base):
+    """版记 (GB/T 9704 7.4): at the foot of the last, even page."""
+
+    cc: Names = Field(
+        default_factory=list, title="抄送机关", description="抄送机关名称，按顺序排列。"
+    )
+    printer: Line | None = Field(
+        default=None, title="印发机关", description="印发机关，一般是发文机关的办公室。"
+    )
+    printed: Date | None = Field(
+        default=None, title="印发日期", description="印发日期，例如 2022-07-18。"
+    )
+
+
+class Attachment(Base):
+    title: Line = Field(title="附件名称", description="附件的标题；附件说明和附件页用同一个名称。")
+    text: Text | None = Field(
+        default=None,
+        title="附件正文",
+        description="附件的内容（段落之间空一行）；不写时只在附件说明中列出（附件另行提供）。",
+    )
+
+
 class SourceNote(Base):
     name: Line | None = Field(
         default=None, title="来源", description="材料的来源，例如刊发它的网站“临汾新闻网”。"
@@ -324,10 +421,11 @@ class YearFile(Base):
         title="时段",
         description="year 全年（默认），half 上半年，stage 阶段性（例如开头是“今年以来”的材料）。",
     )
-    title: Line | None = Field(
+    title: Line | Annotated[list[Line], Len(2, 4)] | None = Field(
         default=None,
         title="标题",
-        description="文件标题；不写时为“<简称><年度>年工作总结/工作要点”。",
+        description="文件标题；不写时为“<简称><年度>年工作总结/工作要点”。太长时在词与词之间自动回行；"
+        "要自己决定回行，写成两到四行的列表。",
     )
     date: Date | None = Field(
         default=None,
@@ -382,6 +480,26 @@ class YearFile(Base):
         default=None,
         title="上一年度文件",
         description="上一年度的年度文件（相对本文件的路径），例如 2022.yaml；用于同比、计划完成情况和重复段落检查。",
+    )
+    dispatch: Dispatch | None = Field(
+        default=None,
+        title="版头",
+        description="按文件格式印发时的版头：发文机关标志、发文字号、份号、密级、紧急程度、签发人；写 {} 只要红色版头。",
+    )
+    attachments: list[Attachment] = Field(
+        default_factory=list,
+        title="附件",
+        description="随文印发的附件；附指标表时，各表也作为附件，一并编号列入附件说明。",
+    )
+    annotation: Line | None = Field(
+        default=None,
+        title="附注",
+        description="成文日期下一行的附注，不带括号，例如“联系人：王明；联系电话：0355-1234567”。",
+    )
+    imprint: Imprint | None = Field(
+        default=None,
+        title="版记",
+        description="最后一页底部的抄送机关、印发机关和印发日期。",
     )
     indicator_table: bool = Field(
         default=False,
@@ -447,6 +565,13 @@ class YearFile(Base):
     @property
     def next_year(self) -> int:
         return self.year + 1
+
+    @property
+    def full_title(self) -> str:
+        """The title as one line: the given one (its lines joined) or the default."""
+        if isinstance(self.title, list):
+            return "".join(self.title)
+        return self.title or self.default_title
 
     @property
     def default_title(self) -> str:

@@ -20,9 +20,9 @@ from jinja2.sandbox import SecurityError
 from markupsafe import Markup
 
 from . import sandbox
-from .document import Document, Meta, parse
+from .document import MARKERS, Document, Meta, parse
 from .errors import TemplateError, UsageError
-from .model import SECTION_KINDS, Honour, Item, Section, YearFile
+from .model import SECTION_KINDS, Attachment, Honour, Item, Section, YearFile
 from .numbering import cn_number, ordinal
 from .sandbox import FolderLoader, Sandbox, Timeout, limits, md, md_inline
 from .text import html_escape
@@ -51,10 +51,64 @@ def html(value: Any) -> Markup:
 
 def heading(level: int, text: Any) -> Markup:
     """A heading line: ``## 一、…`` to ``##### （1）…`` for levels 1 to 4 (``#`` is the
-    title), its text escaped."""
+    title, an annex title too), its text escaped; a title given as a list of lines keeps
+    the user's line breaks as ``<br>``."""
     if level not in (0, 1, 2, 3, 4):
         raise ValueError(f"标题层级只能是 0（文件标题）到 4，而不是 {level!r}")
+    if level == 0 and isinstance(text, list):
+        return Markup("# ") + Markup("<br>").join(md_inline(line) for line in text)
     return Markup("#" * (level + 1) + " ") + md_inline(text)
+
+
+def marker(name: str) -> Markup:
+    """``<!-- 发文字号 -->``: marks the next paragraph as an element of the official
+    document (:data:`kxreport.document.MARKERS`)."""
+    if name not in MARKERS:
+        raise ValueError(f"没有“{name}”这个标记，只能是 {'、'.join(MARKERS)}")
+    return Markup(f"<!-- {name} -->")
+
+
+@dataclass(frozen=True)
+class AnnexEntry:
+    """One annex of the document: an appended table or a user's attachment, with the
+    label and title that the 附件说明 and the annex page both print."""
+
+    kind: str  # one of ANNEX_KINDS
+    title: str
+    label: str = "附件"
+    number: int = 1
+    attachment: Attachment | None = None
+
+    @property
+    def has_page(self) -> bool:
+        """An attachment without text is only listed (it is delivered separately)."""
+        return self.attachment is None or self.attachment.text is not None
+
+
+# the tables kxreport appends, in order, each an annex when present
+ANNEX_KINDS = ("counts", "completion", "targets", "units", "attachment")
+
+
+def annexes(doc: YearFile, comparison: Any, rollup: Any) -> list[AnnexEntry]:
+    """The annexes in order: indicator tables (when ``indicator_table``), the sub-units'
+    table (with ``units``), then the user's attachments; numbered when more than one."""
+    found: list[tuple[str, str, Attachment | None]] = []
+    if doc.indicator_table:
+        if doc.figures("counts"):
+            found.append(("counts", f"{doc.year}年主要工作指标", None))
+        if comparison.with_targets:
+            found.append(("completion", f"{doc.year}年计划指标完成情况", None))
+        if doc.figures("targets"):
+            year = doc.next_year if doc.kind == "summary" else doc.year
+            found.append(("targets", f"{year}年主要目标", None))
+    if rollup:
+        found.append(("units", f"{doc.year}年各单位主要指标", None))
+    found += [("attachment", a.title, a) for a in doc.attachments]
+    several = len(found) > 1
+    return [
+        AnnexEntry(kind, title, f"附件{n}" if several else "附件", n, attachment)
+        for n, (kind, title, attachment) in enumerate(found, start=1)
+    ]
 
 
 def cn_date(value: dt.date | Period) -> str:
@@ -195,6 +249,7 @@ FILTERS: dict[str, Callable[..., Any]] = {
 GLOBALS: dict[str, Callable[..., Any]] = {
     "section_title": section_title,
     "heading": heading,
+    "marker": marker,
 }
 
 
@@ -236,7 +291,7 @@ def template_attributes() -> dict[type, frozenset[str]]:
     extra: dict[type, set[str]] = {
         model.Org: {"short"},
         model.Section: {"is_empty"},
-        model.YearFile: {"next_year", "default_title", "figures", "items"},
+        model.YearFile: {"next_year", "default_title", "full_title", "figures", "items"},
         Count: {"is_exact"},
         Period: {"is_range", "iso"},
         compare.Row: {"change", "completion_rate", "status"},
@@ -254,7 +309,8 @@ def template_attributes() -> dict[type, frozenset[str]]:
     for cls in models:
         allowed[cls] = frozenset({*cls.model_fields, *extra.get(cls, ())})
     dataclasses = (Count, Period, compare.Row, compare.Comparison, compare.Rollup, compare.Column)
-    for cls in (*dataclasses, Numbered, HonourGroup):
+    extra[AnnexEntry] = {"has_page"}
+    for cls in (*dataclasses, Numbered, HonourGroup, AnnexEntry):
         assert is_dataclass(cls)
         allowed[cls] = frozenset({*(f.name for f in fields(cls)), *extra.get(cls, ())})
     return allowed
@@ -280,7 +336,7 @@ def render(
     units: list[YearFile] | None = None,
 ) -> Rendered:
     """Render a validated year file into the one document every writer formats."""
-    meta = Meta(doc.title or doc.default_title, doc.issuer or doc.org.name, doc.date, doc.year)
+    meta = Meta(doc.full_title, doc.issuer or doc.org.name, doc.date, doc.year)
     name = TEMPLATE_NAMES[doc.kind]
     where = str(templates / name) if templates and (templates / name).is_file() else name
     return Rendered(render_markdown(doc, templates, previous, units), meta, where)
@@ -294,14 +350,21 @@ def render_markdown(
 ) -> str:
     """Render a validated year file with its kind's template into Markdown text.
 
-    Templates see ``doc``, ``comparison`` (同比 and plan completion against ``previous``)
-    and ``rollup`` (sub-units' counts by key and their totals).
+    Templates see ``doc``, ``comparison`` (同比 and plan completion against ``previous``),
+    ``rollup`` (sub-units' counts by key and their totals) and ``annexes`` (the appended
+    tables and attachments, numbered as the 附件说明 lists them).
     """
     from .compare import compare, rollup
 
     env = environment(templates)
     name = TEMPLATE_NAMES[doc.kind]
-    context = {"doc": doc, "comparison": compare(doc, previous), "rollup": rollup(units or [])}
+    comparison, totals = compare(doc, previous), rollup(units or [])
+    context = {
+        "doc": doc,
+        "comparison": comparison,
+        "rollup": totals,
+        "annexes": annexes(doc, comparison, totals),
+    }
     try:
         with limits():
             template = env.get_template(name)

@@ -235,7 +235,7 @@ def stats_table(doc: YearFile, comparison: Comparison) -> Table:
     from rich.table import Table
     from rich.text import Text
 
-    table = Table(title=Text(plain(f"{doc.title or doc.default_title}：指标")))
+    table = Table(title=Text(plain(f"{doc.full_title}：指标")))
     for (_, _, justify), header in zip(STATS_COLUMNS, stats_headers(doc, comparison), strict=True):
         table.add_column(header, justify=justify, overflow="fold")  # type: ignore[arg-type]
     for row in stats_rows(doc, comparison):
@@ -247,7 +247,7 @@ def stats_text(doc: YearFile, comparison: Comparison, style: str) -> str:
     """The indicators as JSON (keys as in STATS_COLUMNS) or CSV (headed like the table)."""
     rows = stats_rows(doc, comparison)
     if style == "json":
-        payload = {"title": doc.title or doc.default_title, "year": doc.year, "rows": rows}
+        payload = {"title": doc.full_title, "year": doc.year, "rows": rows}
         return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
     import csv
     import io

@@ -15,6 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kxreport.document import (
+    Annex,
+    AttachmentNote,
     Heading,
     PageBreak,
     Paragraph,
@@ -136,6 +138,12 @@ def _blocks(data: Any) -> tuple[list[tuple[Any, ...]], list[str], list[str]]:
             texts.append(block.text)
         elif isinstance(block, PageBreak):
             shape.append(("page-break",))
+        elif isinstance(block, AttachmentNote):
+            shape.append(("note", len(block.items)))
+            texts += block.items
+        elif isinstance(block, Annex):
+            shape.append(("annex",))
+            texts += [block.label, block.title]
         else:
             assert isinstance(block, Title | Recipients)
             shape.append((type(block).__name__,))

@@ -20,7 +20,8 @@ CASES = sorted(EXAMPLES.glob("*.yaml"))
 def _render(path: Path) -> str:
     result = load(path)
     assert result.ok, [d.format() for d in result.diagnostics]
-    assert result.diagnostics == []
+    # the only warning a shipped example may keep: a 成文日期 its source never gave
+    assert [d.code for d in result.diagnostics if d.code != "missing-date"] == []
     return render_markdown(result.model)
 
 
@@ -96,6 +97,8 @@ def test_baoan_never_prints_a_lost_number():
 def test_changzhi_plan_has_recipients_notice_and_signature():
     text = _render(EXAMPLES / "changzhi-2022-plan.yaml")
     lines = text.splitlines()
+    assert lines[:3] == ["<!-- 发文机关标志 -->", "长治市科学技术协会文件", ""]
+    lines = lines[3:]  # the 版头 above the title
     assert lines[0] == "# 长治市科学技术协会2022年工作要点"
     assert lines[2] == "<!-- 主送机关 -->"
     assert lines[3].startswith("各县区科协，高新区科协，")

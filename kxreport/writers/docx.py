@@ -8,7 +8,6 @@ order so the same input gives the same bytes.
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import re
 import zipfile
@@ -16,8 +15,15 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..document import (
+    NOTE_PREFIX,
+    SIGNER_PREFIX,
+    Annex,
+    Annotation,
+    AttachmentNote,
     Document,
     Heading,
+    Imprint,
+    Masthead,
     Meta,
     PageBreak,
     Paragraph,
@@ -27,10 +33,25 @@ from ..document import (
     Title,
 )
 from ..layout import (
+    ANNEX_LABEL_FONT,
+    BODY_PT,
     FANGSONG,
     HEADING_FONTS,
+    HEITI,
+    IMPRINT_PT,
+    IMPRINT_THICK_PT,
+    IMPRINT_THIN_PT,
+    INDENT_CHARS,
+    KAITI,
     LATIN,
+    LINE_PT,
+    MARK_TOP_MM,
+    MM_PT,
+    RED,
+    SEPARATOR_GAP_MM,
+    SEPARATOR_PT,
     XIAOBIAOSONG,
+    mark_size,
     signature_indents,
     text_width,
     title_lines,
@@ -40,8 +61,12 @@ from .docx_parts import (
     CHAR_TWIPS,
     DOCUMENT_CLOSE,
     DOCUMENT_OPEN,
+    LAST_PAGE_FOOTER,
+    R_NS,
     STYLES,
     TYPE_AREA_TWIPS,
+    W_NS,
+    XML_DECL,
     fonts_xml,
     sect_pr,
     static_parts,
@@ -66,8 +91,17 @@ def to_bytes(document: Document, meta: Meta) -> bytes:
     report shares come from :mod:`docx_parts` (generated from the layout rules, once per
     process); the body is written here."""
     parts = dict(static_parts())
-    body = _Body().blocks(document)
-    parts["word/document.xml"] = (DOCUMENT_OPEN + body + sect_pr() + DOCUMENT_CLOSE).encode("utf-8")
+    writer = _Body()
+    body = writer.blocks(document)
+    if writer.last_page_footer is None:
+        body += sect_pr()
+    else:
+        # the 版记 is the footer of a last section that starts on an even page
+        writer.end_section(sect_pr())
+        body = "".join(i if isinstance(i, str) else i.xml() for i in writer.items)
+        body += "<w:p/>" + sect_pr(last_page=True)
+        parts[LAST_PAGE_FOOTER] = writer.last_page_footer.encode("utf-8")
+    parts["word/document.xml"] = (DOCUMENT_OPEN + body + DOCUMENT_CLOSE).encode("utf-8")
     parts["docProps/core.xml"] = _core_xml(meta).encode("utf-8")
     return _package(parts)
 
@@ -89,7 +123,9 @@ def _esc(text: str) -> str:
     )
 
 
-def runs_xml(text: str, east_asia: str, style_font: str, *, bold: bool = False) -> str:
+def runs_xml(
+    text: str, east_asia: str, style_font: str, *, bold: bool = False, extra: str = ""
+) -> str:
     """Runs of ``text``: Chinese punctuation gets the CJK font in every slot; a font that
     differs from the paragraph style's (a 楷体 lead) is set on the run."""
     out = []
@@ -103,6 +139,7 @@ def runs_xml(text: str, east_asia: str, style_font: str, *, bold: bool = False) 
             props += fonts_xml(LATIN, east_asia)
         if bold:
             props += "<w:b/>"
+        props += extra  # colour and size (w:color, w:sz, w:szCs), in schema order
         rpr = f"<w:rPr>{props}</w:rPr>" if props else ""
         out.append(f'<w:r>{rpr}<w:t xml:space="preserve">{_esc(piece)}</w:t></w:r>')
     return "".join(out)
@@ -115,14 +152,32 @@ class _P:
     style: str
     content: str = ""
     keep_next: bool = False
+    page_break_before: bool = False
+    border: str = ""  # w:pBdr content
+    tabs: str = ""  # w:tabs content
+    spacing: str = ""  # attributes of w:spacing overriding the style
     ind: str = ""  # attributes of w:ind overriding the style, e.g. 'w:right="640"'
+    jc: str = ""
+    sect: str = ""  # the w:sectPr that ends a section with this paragraph
 
     def xml(self) -> str:
+        # the schema fixes this order of pPr children
         ppr = f'<w:pStyle w:val="{STYLES[self.style].style_id}"/>'
         if self.keep_next:
             ppr += "<w:keepNext/>"
+        if self.page_break_before:
+            ppr += "<w:pageBreakBefore/>"
+        if self.border:
+            ppr += f"<w:pBdr>{self.border}</w:pBdr>"
+        if self.tabs:
+            ppr += f"<w:tabs>{self.tabs}</w:tabs>"
+        if self.spacing:
+            ppr += f"<w:spacing {self.spacing}/>"
         if self.ind:
             ppr += f"<w:ind {self.ind}/>"
+        if self.jc:
+            ppr += f'<w:jc w:val="{self.jc}"/>'
+        ppr += self.sect
         return f"<w:p><w:pPr>{ppr}</w:pPr>{self.content}</w:p>"
 
 
@@ -131,6 +186,7 @@ class _Body:
 
     def __init__(self) -> None:
         self.items: list[_P | str] = []  # paragraphs, and tables as finished XML
+        self.last_page_footer: str | None = None  # the 版记, when there is one
 
     def paragraph(self, style: str, text: str = "") -> _P:
         font = STYLES[style].east_asia
@@ -144,8 +200,18 @@ class _Body:
     def blocks(self, document: Document) -> str:
         for block in document.blocks:
             if isinstance(block, Title):
-                self.title(block.text)
+                self.title(block.text, block.lines)
                 self.blank()
+            elif isinstance(block, Masthead):
+                self.masthead(block)
+            elif isinstance(block, AttachmentNote):
+                self.attachment_note(block)
+            elif isinstance(block, Annotation):
+                self.paragraph("body", block.text)
+            elif isinstance(block, Annex):
+                self.annex(block)
+            elif isinstance(block, Imprint):
+                self.last_page_footer = imprint_footer(block)
             elif isinstance(block, Recipients):
                 self.paragraph("recipients", block.text)
             elif isinstance(block, Heading):
@@ -160,10 +226,99 @@ class _Body:
                 self.paragraph("body").content = '<w:r><w:br w:type="page"/></w:r>'
         return "".join(item if isinstance(item, str) else item.xml() for item in self.items)
 
-    def title(self, text: str) -> None:
+    def title(self, text: str, given: list[str] | None = None) -> None:
         paragraph = self.paragraph("title")
-        lines = [runs_xml(line, XIAOBIAOSONG, XIAOBIAOSONG) for line in title_lines(text)]
+        lines = [runs_xml(line, XIAOBIAOSONG, XIAOBIAOSONG) for line in given or title_lines(text)]
         paragraph.content = "<w:r><w:br/></w:r>".join(lines)
+
+    def flush_left(self, text: str, font: str) -> _P:
+        paragraph = self.paragraph("body")
+        paragraph.content = runs_xml(text, font, FANGSONG)
+        paragraph.ind = 'w:firstLine="0"'
+        return paragraph
+
+    def masthead(self, block: Masthead) -> None:
+        """版头: 份号, 密级, 紧急程度 flush left on the first lines; the red mark with its top
+        35 mm below the type area's top; 发文字号 (and 签发人) two lines below it; the red
+        line 4 mm under that; the title two lines below the line."""
+        above = 0
+        for text, font in (
+            (block.copy_number, FANGSONG),
+            (block.secrecy, HEITI),
+            (block.urgency, HEITI),
+        ):
+            if text:
+                self.flush_left(text, font)
+                above += 1
+        size = mark_size(block.mark)
+        mark = self.paragraph("title")
+        red = f'<w:color w:val="{RED}"/><w:sz w:val="{round(size * 2)}"/><w:szCs w:val="{round(size * 2)}"/>'
+        mark.content = runs_xml(block.mark, XIAOBIAOSONG, XIAOBIAOSONG, extra=red)
+        before = max(0.0, MARK_TOP_MM * MM_PT - above * LINE_PT)
+        mark.spacing = (
+            f'w:before="{round(before * 20)}" w:after="0" w:line="{round(size * 20)}" '
+            'w:lineRule="exact"'
+        )
+        self.blank()
+        self.blank()
+        if block.number or block.signers:
+            number = self.paragraph("body")
+            content = runs_xml(block.number or "", FANGSONG, FANGSONG)
+            if block.signers:
+                # 上行文: 发文字号 one character in from the left, 签发人 from the right
+                names = "\u3000".join(block.signers)
+                content += "<w:r><w:tab/></w:r>" + runs_xml(SIGNER_PREFIX, FANGSONG, FANGSONG)
+                content += runs_xml(names, KAITI, FANGSONG)
+                number.ind = f'w:left="{CHAR_TWIPS}" w:right="{CHAR_TWIPS}" w:firstLine="0"'
+                number.tabs = f'<w:tab w:val="right" w:pos="{TYPE_AREA_TWIPS - CHAR_TWIPS}"/>'
+            else:
+                number.ind = 'w:firstLine="0"'
+                number.jc = "center"
+            number.content = content
+        # the red line SEPARATOR_GAP_MM under the number's glyphs: the line box of the
+        # number reaches (LINE_PT - BODY_PT) / 2 below them
+        gap = max(1.0, SEPARATOR_GAP_MM * MM_PT - (LINE_PT - BODY_PT) / 2)
+        line = self.paragraph("body")
+        line.ind = 'w:firstLine="0"'
+        line.spacing = f'w:before="0" w:after="0" w:line="{round(gap * 20)}" w:lineRule="exact"'
+        line.border = (
+            f'<w:bottom w:val="single" w:sz="{round(SEPARATOR_PT * 8)}" w:space="0" '
+            f'w:color="{RED}"/>'
+        )
+        self.blank()
+        self.blank()
+
+    def attachment_note(self, block: AttachmentNote) -> None:
+        """附件说明: a blank line, then “附件：1.…” two characters in; each further name
+        under the first, and a name that wraps aligned with its first character."""
+        self.blank()
+        prefix = NOTE_PREFIX
+        for index, item in enumerate(block.items):
+            number = re.match(r"^\d+\.", item)
+            width = text_width(number.group(0)) if number else 0
+            left = INDENT_CHARS + text_width(prefix) + width
+            hanging = width + (text_width(prefix) if index == 0 else 0)
+            paragraph = self.paragraph("body", (prefix if index == 0 else "") + item)
+            paragraph.ind = (
+                f'w:left="{round(left * CHAR_TWIPS)}" w:hanging="{round(hanging * CHAR_TWIPS)}"'
+            )
+
+    def annex(self, block: Annex) -> None:
+        """An annex page: the label in 3号黑体 flush left on the first line, the title on
+        the third line in 2号小标宋, a blank line, then the annex's content."""
+        label = self.flush_left(block.label, ANNEX_LABEL_FONT)
+        label.page_break_before = True
+        label.keep_next = True
+        self.blank()
+        self.title(block.title)
+        self.blank()
+
+    def end_section(self, sect: str) -> None:
+        """End the current section with the last paragraph (a new one after a table)."""
+        last = self.items[-1] if self.items else None
+        if not isinstance(last, _P):
+            last = self.paragraph("body")
+        last.sect = sect
 
     def body(self, block: Paragraph) -> None:
         paragraph = self.paragraph("body")
@@ -272,10 +427,16 @@ def same_content(new: bytes, old: bytes) -> bool:
 
 
 def _core_xml(meta: Meta) -> str:
-    """Core properties taken from the document itself, so they never change by build."""
-    day = meta.date or dt.date(meta.year, 12, 31)
-    stamp = f"{day.isoformat()}T00:00:00Z"
+    """Core properties taken from the document itself, so they never change by build; the
+    dates are the 成文日期, and left out when the document has none (never invented)."""
     title, author = _esc(meta.title), _esc(meta.author)
+    dates = ""
+    if meta.date is not None:
+        stamp = f"{meta.date.isoformat()}T00:00:00Z"
+        dates = (
+            f'<dcterms:created xsi:type="dcterms:W3CDTF">{stamp}</dcterms:created>'
+            f'<dcterms:modified xsi:type="dcterms:W3CDTF">{stamp}</dcterms:modified>'
+        )
     return (
         "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
         '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
@@ -283,10 +444,7 @@ def _core_xml(meta: Meta) -> str:
         'xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
         f"<dc:title>{title}</dc:title><dc:creator>{author}</dc:creator>"
         f"<cp:lastModifiedBy>{author}</cp:lastModifiedBy><cp:revision>1</cp:revision>"
-        "<dc:language>zh-CN</dc:language>"
-        f'<dcterms:created xsi:type="dcterms:W3CDTF">{stamp}</dcterms:created>'
-        f'<dcterms:modified xsi:type="dcterms:W3CDTF">{stamp}</dcterms:modified>'
-        f"<cp:lastPrinted>{stamp}</cp:lastPrinted>"
+        f"<dc:language>zh-CN</dc:language>{dates}"
         "</cp:coreProperties>"
     )
 
@@ -305,3 +463,44 @@ def _package(parts: dict[str, bytes]) -> bytes:
             info.external_attr = 0
             target.writestr(info, parts[name], compresslevel=6)
     return out.getvalue()
+
+
+def imprint_footer(block: Imprint) -> str:
+    """版记 as the footer of the last page, so that its last rule sits on the bottom edge
+    of the type area: a table as wide as the type area, thick first and last rules and a
+    thin one between 抄送 and 印发; 4号仿宋 one character in on both sides; 抄送 wraps
+    aligned after its colon; 印发机关 left, 印发日期 right."""
+    char = round(IMPRINT_PT * 20)
+    thick, thin = round(IMPRINT_THICK_PT * 8), round(IMPRINT_THIN_PT * 8)
+    rule = 'w:val="single" w:sz="{}" w:space="0" w:color="000000"'
+    style = STYLES["imprint"].style_id
+    rows = []
+    if block.cc:
+        prefix = text_width("抄送：")
+        ppr = (
+            f'<w:pStyle w:val="{style}"/>'
+            f'<w:ind w:left="{round(prefix * char)}" w:hanging="{round(prefix * char)}"/>'
+        )
+        rows.append(f"<w:p><w:pPr>{ppr}</w:pPr>{runs_xml(block.cc, FANGSONG, FANGSONG)}</w:p>")
+    if block.printer or block.printed:
+        width = TYPE_AREA_TWIPS - 2 * char
+        ppr = f'<w:pStyle w:val="{style}"/><w:tabs><w:tab w:val="right" w:pos="{width}"/></w:tabs>'
+        content = runs_xml(block.printer or "", FANGSONG, FANGSONG)
+        if block.printed:
+            content += "<w:r><w:tab/></w:r>" + runs_xml(block.printed, FANGSONG, FANGSONG)
+        rows.append(f"<w:p><w:pPr>{ppr}</w:pPr>{content}</w:p>")
+    cells = "".join(
+        f'<w:tr><w:tc><w:tcPr><w:tcW w:w="{TYPE_AREA_TWIPS}" w:type="dxa"/></w:tcPr>{p}</w:tc></w:tr>'
+        for p in rows
+    )
+    table = (
+        f'<w:tbl><w:tblPr><w:tblW w:w="{TYPE_AREA_TWIPS}" w:type="dxa"/><w:jc w:val="center"/>'
+        f"<w:tblBorders><w:top {rule.format(thick)}/><w:bottom {rule.format(thick)}/>"
+        f'<w:insideH {rule.format(thin)}/></w:tblBorders><w:tblLayout w:type="fixed"/>'
+        f'<w:tblCellMar><w:left w:w="{char}" w:type="dxa"/><w:right w:w="{char}" w:type="dxa"/>'
+        "</w:tblCellMar></w:tblPr>"
+        f'<w:tblGrid><w:gridCol w:w="{TYPE_AREA_TWIPS}"/></w:tblGrid>{cells}</w:tbl>'
+    )
+    # a table must be followed by a paragraph; this one is a hair high
+    tail = '<w:p><w:pPr><w:spacing w:before="0" w:after="0" w:line="20" w:lineRule="exact"/></w:pPr></w:p>'
+    return f'{XML_DECL}<w:ftr xmlns:w="{W_NS}" xmlns:r="{R_NS}">{table}{tail}</w:ftr>'

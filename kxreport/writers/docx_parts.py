@@ -19,6 +19,7 @@ from ..layout import (
     FANGSONG,
     HEADING_FONTS,
     HEITI,
+    IMPRINT_PT,
     INDENT_CHARS,
     LATIN,
     LINE_PT,
@@ -86,6 +87,9 @@ STYLES = {
         "KXTable", "表格文字", FANGSONG, TABLE_PT, align="center", line=None, snap_to_grid=False
     ),
     "footer": StyleSpec("KXFooter", "页码", SONGTI, PAGE_NUMBER_PT, align="right", line=None),
+    "imprint": StyleSpec(
+        "KXImprint", "版记", FANGSONG, IMPRINT_PT, align="left", snap_to_grid=False
+    ),
 }
 
 
@@ -166,17 +170,28 @@ FOOTER_MM = 23
 HEADER_MM = 15
 
 
-def sect_pr() -> str:
+def sect_pr(*, last_page: bool = False) -> str:
     """The page setup: A4, the GB/T margins, a line grid of the body's pitch, the page
-    numbers (odd pages right, even pages left)."""
-    refs = (
-        '<w:footerReference w:type="default" r:id="rIdFooterOdd"/>'
-        '<w:footerReference w:type="even" r:id="rIdFooterEven"/>'
-    )
+    numbers (odd pages right, even pages left). ``last_page``: the section of the 版记
+    page, which starts on an even page, has no page number, and whose footer (the 版记)
+    ends on the bottom edge of the type area."""
+    if last_page:
+        refs = (
+            '<w:footerReference w:type="default" r:id="rIdFooterLast"/>'
+            '<w:footerReference w:type="even" r:id="rIdFooterLast"/>'
+            '<w:type w:val="evenPage"/>'
+        )
+        footer = MARGINS["bottom"]
+    else:
+        refs = (
+            '<w:footerReference w:type="default" r:id="rIdFooterOdd"/>'
+            '<w:footerReference w:type="even" r:id="rIdFooterEven"/>'
+        )
+        footer = FOOTER_MM
     margins = (
         f'w:top="{mm_twips(MARGINS["top"])}" w:right="{mm_twips(MARGINS["right"])}" '
         f'w:bottom="{mm_twips(MARGINS["bottom"])}" w:left="{mm_twips(MARGINS["left"])}" '
-        f'w:header="{mm_twips(HEADER_MM)}" w:footer="{mm_twips(FOOTER_MM)}" w:gutter="0"'
+        f'w:header="{mm_twips(HEADER_MM)}" w:footer="{mm_twips(footer)}" w:gutter="0"'
     )
     return (
         f"<w:sectPr>{refs}"
@@ -251,6 +266,7 @@ _WORD_PARTS = {
     "fontTable.xml": ("rIdFonts", "fontTable", f"{_WORD_TYPE}.fontTable+xml"),
     "footer1.xml": ("rIdFooterOdd", "footer", f"{_WORD_TYPE}.footer+xml"),
     "footer2.xml": ("rIdFooterEven", "footer", f"{_WORD_TYPE}.footer+xml"),
+    "footer3.xml": ("rIdFooterLast", "footer", f"{_WORD_TYPE}.footer+xml"),
 }
 
 
@@ -283,6 +299,8 @@ def _content_types() -> str:
     )
 
 
+# the footer of the 版记 page: empty unless the document has a 版记
+LAST_PAGE_FOOTER = "word/footer3.xml"
 DOCUMENT_OPEN = f'{XML_DECL}<w:document xmlns:w="{W_NS}" xmlns:r="{R_NS}"><w:body>'
 DOCUMENT_CLOSE = "</w:body></w:document>"
 
@@ -296,6 +314,8 @@ def static_parts() -> dict[str, bytes]:
         "fontTable.xml": _font_table(),
         "footer1.xml": _footer(odd=True),
         "footer2.xml": _footer(odd=False),
+        # the 版记 page's footer: written by the DOCX writer when there is a 版记
+        "footer3.xml": f'{XML_DECL}<w:ftr xmlns:w="{W_NS}" xmlns:r="{R_NS}"><w:p/></w:ftr>',
     }
     parts = {f"word/{name}": text for name, text in word.items()}
     parts["word/_rels/document.xml.rels"] = _relationships(

@@ -6,12 +6,20 @@ once."""
 
 from __future__ import annotations
 
+import re
 from html import escape
 from typing import TYPE_CHECKING
 
 from ..document import (
+    NOTE_PREFIX,
+    SIGNER_PREFIX,
+    Annex,
+    Annotation,
+    AttachmentNote,
     Document,
     Heading,
+    Imprint,
+    Masthead,
     Meta,
     PageBreak,
     Paragraph,
@@ -21,18 +29,30 @@ from ..document import (
     Title,
 )
 from ..layout import (
+    ANNEX_LABEL_FONT,
     BODY_PT,
     FACES,
     FANGSONG,
     HEADING_FONTS,
+    HEITI,
+    IMPRINT_PT,
+    IMPRINT_THICK_PT,
+    IMPRINT_THIN_PT,
     INDENT_CHARS,
+    KAITI,
     LINE_PT,
     MARGINS,
+    MARK_TOP_MM,
     PAGE,
+    RED,
+    SEPARATOR_GAP_MM,
+    SEPARATOR_PT,
     TABLE_PT,
     TITLE_PT,
     XIAOBIAOSONG,
+    mark_size,
     signature_indents,
+    text_width,
     title_lines,
 )
 
@@ -86,7 +106,22 @@ table {{ width: 100%; border-collapse: collapse; font-size: {TABLE_PT}pt; line-h
 th, td {{ border: 1px solid #000; padding: 0 0.3em; text-align: center; }}
 caption {{ font-family: {font(HEADING_FONTS[1][0])}; font-size: {BODY_PT}pt; line-height: {LINE_PT}pt;
   margin: {LINE_PT}pt 0 0.5em; }}
-.page-break {{ break-before: page; page-break-before: always; }}
+.page-break, .annex-label {{ break-before: page; page-break-before: always; }}
+.masthead p {{ text-indent: 0; }}
+.masthead .mark {{ color: #{RED}; text-align: center; font-family: {font(XIAOBIAOSONG)};
+  margin: {MARK_TOP_MM}mm 0 {2 * LINE_PT}pt; }}
+.masthead .number {{ text-align: center; }}
+.masthead .signed {{ display: flex; justify-content: space-between; padding: 0 1em; }}
+.masthead .signer {{ font-family: {font(KAITI)}; }}
+.masthead .level {{ font-family: {font(HEITI)}; }}
+.separator {{ border: 0; border-top: {SEPARATOR_PT}pt solid #{RED}; margin: {SEPARATOR_GAP_MM}mm 0 {2 * LINE_PT}pt; }}
+.annex-label {{ text-indent: 0; font-family: {font(ANNEX_LABEL_FONT)}; }}
+.annex-title {{ margin-top: {LINE_PT}pt; }}
+.imprint {{ margin-top: {2 * LINE_PT}pt; font-size: {IMPRINT_PT}pt; border-top: {IMPRINT_THICK_PT}pt solid #000;
+  border-bottom: {IMPRINT_THICK_PT}pt solid #000; break-inside: avoid; }}
+.imprint p {{ text-indent: 0; padding: 0 1em; font-size: {IMPRINT_PT}pt; }}
+.imprint .cc {{ border-bottom: {IMPRINT_THIN_PT}pt solid #000; padding-left: 4em; text-indent: -3em; }}
+.imprint .printed {{ display: flex; justify-content: space-between; }}
 """
 
 
@@ -94,8 +129,20 @@ def to_html(document: Document, meta: Meta) -> str:
     body: list[str] = []
     for block in document.blocks:
         if isinstance(block, Title):
-            lines = "<br>".join(escape(line) for line in title_lines(block.text))
+            lines = "<br>".join(escape(line) for line in block.lines or title_lines(block.text))
             body.append(f"<h1>{lines}</h1>")
+        elif isinstance(block, Masthead):
+            body.append(_masthead(block))
+        elif isinstance(block, AttachmentNote):
+            body.append(_note(block))
+        elif isinstance(block, Annotation):
+            body.append(f"<p>{escape(block.text)}</p>")
+        elif isinstance(block, Annex):
+            body.append(f'<p class="annex-label">{escape(block.label)}</p>')
+            lines = "<br>".join(escape(line) for line in title_lines(block.title))
+            body.append(f'<h1 class="annex-title">{lines}</h1>')
+        elif isinstance(block, Imprint):
+            body.append(_imprint(block))
         elif isinstance(block, Recipients):
             body.append(f'<p class="recipients">{escape(block.text)}</p>')
         elif isinstance(block, Heading):
@@ -148,3 +195,51 @@ def _table(block: Table) -> str:
         for row in block.rows
     )
     return f"<table>{caption}<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+
+
+def _masthead(block: Masthead) -> str:
+    levels = "".join(
+        f'<p class="level">{escape(text)}</p>'
+        for text in (block.copy_number, block.secrecy, block.urgency)
+        if text
+    )
+    mark = (
+        f'<p class="mark" style="font-size: {mark_size(block.mark):g}pt; '
+        f'line-height: {mark_size(block.mark):g}pt">{escape(block.mark)}</p>'
+    )
+    number = escape(block.number or "")
+    if block.signers:
+        names = "\u3000".join(escape(name) for name in block.signers)
+        line = (
+            f'<p class="signed"><span>{number}</span><span>{SIGNER_PREFIX}'
+            f'<span class="signer">{names}</span></span></p>'
+        )
+    else:
+        line = f'<p class="number">{number}</p>' if number else ""
+    return f'<header class="masthead">{levels}{mark}{line}<hr class="separator"></header>'
+
+
+def _note(block: AttachmentNote) -> str:
+    out = []
+    for index, item in enumerate(block.items):
+        number = re.match(r"^\d+\.", item)
+        width = text_width(number.group(0)) if number else 0
+        prefix = NOTE_PREFIX if index == 0 else ""
+        left = INDENT_CHARS + text_width(NOTE_PREFIX) + width
+        hanging = width + text_width(prefix)
+        style = f"padding-left: {left:g}em; text-indent: -{hanging:g}em"
+        top = f"; margin-top: {LINE_PT}pt" if index == 0 else ""
+        out.append(f'<p style="{style}{top}">{escape(prefix + item)}</p>')
+    return "".join(out)
+
+
+def _imprint(block: Imprint) -> str:
+    rows = []
+    if block.cc:
+        rows.append(f'<p class="cc">{escape(block.cc)}</p>')
+    if block.printer or block.printed:
+        rows.append(
+            f'<p class="printed"><span>{escape(block.printer or "")}</span>'
+            f"<span>{escape(block.printed or '')}</span></p>"
+        )
+    return f'<footer class="imprint">{"".join(rows)}</footer>'

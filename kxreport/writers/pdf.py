@@ -15,9 +15,14 @@ if TYPE_CHECKING:
 SUFFIX = ".pdf"
 
 
+# keep the blank page before a 版记 page that starts on an even page (GB/T 9704 7.4):
+# LibreOffice leaves such automatically inserted pages out of a PDF by default
+PDF_TARGET = 'pdf:writer_pdf_Export:{"IsSkipEmptyPages":{"type":"boolean","value":"false"}}'
+
+
 def warm() -> None:
     docx.warm()
 
 
 def write(rendered: Rendered) -> bytes:
-    return convert(docx.write(rendered), ".docx", "pdf:writer_pdf_Export")
+    return convert(docx.write(rendered), ".docx", PDF_TARGET)

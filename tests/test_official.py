@@ -1,0 +1,366 @@
+"""The complete official document (GB/T 9704-2012): 版头, 附件说明 and 附件 pages, 附注,
+版记, title breaking, 成文日期 — from the year file through the parser to the reopened
+DOCX, the HTML page and LibreOffice's PDF."""
+
+from __future__ import annotations
+
+import io
+import re
+import subprocess
+import zipfile
+
+import docx
+import pytest
+from docx.oxml.ns import qn
+from typer.testing import CliRunner
+
+from kxreport.cli import app
+from kxreport.document import (
+    Annex,
+    Annotation,
+    AttachmentNote,
+    Imprint,
+    Masthead,
+    PageBreak,
+    Table,
+    Title,
+    parse,
+)
+from kxreport.errors import TemplateError
+from kxreport.layout import FANGSONG, HEITI, RED, XIAOBIAOSONG, mark_size, title_lines
+from kxreport.loader import load
+from kxreport.render import marker, render
+from kxreport.writers import docx as docx_writer
+from kxreport.writers import html as html_writer
+
+from .conftest import EXAMPLES, MINIMAL
+from .test_pdf import needs_office, pdf_pages
+
+runner = CliRunner()
+SAMPLE = EXAMPLES / "sample-2023-report.yaml"
+
+
+def rendered(path=SAMPLE):
+    result = load(path)
+    assert result.ok, [d.format() for d in result.diagnostics]
+    return render(result.model)
+
+
+@pytest.fixture(scope="module")
+def sample():
+    out = rendered()
+    data = docx_writer.write(out)
+    return out, data, docx.Document(io.BytesIO(data))
+
+
+# --- the year file -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("number", "message"),
+    [
+        ("长科协发[2022]5号", "六角括号〔〕"),
+        ("长科协发（2022）5号", "六角括号〔〕"),
+        ("长科协发〔2022〕05号", "不编虚位"),
+        ("长科协发2022年5号", "机关代字〔年份〕序号号"),
+    ],
+)
+def test_doc_number_is_validated_with_the_place(write_yaml, number, message):
+    path = write_yaml(MINIMAL + f"dispatch:\n  number: {number}\n")
+    result = runner.invoke(app, ["validate", str(path)])
+    assert result.exit_code == 1
+    assert f"{path}:9:11" in result.output and message in result.output, result.output
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("copy_number", "12"), ("secrecy", "内部"), ("urgency", "急")],
+)
+def test_masthead_fields_are_validated(write_yaml, field, value):
+    path = write_yaml(MINIMAL + f'dispatch:\n  {field}: "{value}"\n')
+    result = runner.invoke(app, ["validate", str(path)])
+    assert result.exit_code == 1 and f"{path}:9:" in result.output, result.output
+
+
+def test_missing_date_is_a_warning_and_never_invented(write_yaml):
+    path = write_yaml(MINIMAL.replace("date: 2024-01-10\n", ""))
+    result = runner.invoke(app, ["validate", str(path)])
+    assert result.exit_code == 0 and "没有成文日期" in result.output
+    assert runner.invoke(app, ["validate", "--strict", str(path)]).exit_code == 1
+    core = zipfile.ZipFile(io.BytesIO(docx_writer.write(render(load(path).model)))).read(
+        "docProps/core.xml"
+    )
+    assert b"dcterms:created" not in core and b"dcterms:modified" not in core
+    assert docx.Document(io.BytesIO(docx_writer.write(rendered()))).core_properties.created
+
+
+def test_doc_number_year_against_the_date(write_yaml):
+    path = write_yaml(MINIMAL + "dispatch:\n  number: 示县科协发〔2021〕3号\n")
+    result = runner.invoke(app, ["validate", str(path)])
+    assert result.exit_code == 0 and "dispatch-year" not in result.output
+    assert "不是同一年" in result.output and f"{path}:9:11" in result.output
+
+
+def test_title_over_two_yaml_lines_is_joined_never_a_paragraph(write_yaml):
+    path = write_yaml(MINIMAL + "title: |\n  示例县科协\n  2023年工作总结\n")
+    document = render(load(path).model).document
+    assert document.blocks[0] == Title("示例县科协2023年工作总结")
+    assert not any(getattr(b, "text", None) == "2023年工作总结" for b in document.blocks)
+
+
+# --- the template conventions --------------------------------------------------------
+
+
+def test_parser_builds_each_official_element():
+    blocks = rendered().document.blocks
+    masthead = blocks[0]
+    assert masthead == Masthead(
+        mark="示例县科学技术协会文件",
+        number="示县科协发〔2024〕3号",
+        copy_number="000012",
+        secrecy="秘密★1年",
+        urgency="加急",
+        signers=["王明"],
+    )
+    assert blocks[1] == Title(
+        "示例县科学技术协会关于报送2023年工作总结的报告",
+        ["示例县科学技术协会关于报送", "2023年工作总结的报告"],
+    )
+    note = next(b for b in blocks if isinstance(b, AttachmentNote))
+    assert note.items == [
+        "1.2023年主要工作指标",
+        "2.2024年主要目标",
+        "3.2023年示例县科普活动一览",
+        "4.2023年示例县科普工作照片集",
+    ]
+    assert Annotation("（联系人：李华；联系电话：0000-1234567）") in blocks
+    annexes = [b for b in blocks if isinstance(b, Annex)]
+    # the photo collection has no text: listed in the note, no page of its own
+    assert [(a.label, a.title) for a in annexes] == [
+        ("附件1", "2023年主要工作指标"),
+        ("附件2", "2024年主要目标"),
+        ("附件3", "2023年示例县科普活动一览"),
+    ]
+    assert not any(isinstance(b, PageBreak) for b in blocks)
+    tables = [b for b in blocks if isinstance(b, Table)]
+    assert len(tables) == 2 and all(t.caption is None for t in tables)
+    assert blocks[-1] == Imprint(
+        "抄送：示例县人民政府办公室，示例县科学技术局。",
+        "示例县科学技术协会办公室",
+        "2024年1月12日印发",
+    )
+
+
+def test_unknown_or_dangling_markers_stop_the_build():
+    with pytest.raises(TemplateError, match="HTML 块"):
+        parse("<!-- 其他 -->\n\n正文。\n", "t.md.j2")
+    with pytest.raises(TemplateError, match="结尾"):
+        parse("# 标题\n\n<!-- 抄送 -->\n", "t.md.j2")
+    with pytest.raises(TemplateError, match="附件标题"):
+        parse("<!-- 附件 -->\n\n附件\n\n正文。\n", "t.md.j2")
+    with pytest.raises(ValueError, match="没有“其他”这个标记"):
+        marker("其他")
+
+
+def test_data_cannot_forge_an_element(write_yaml):
+    path = write_yaml(
+        MINIMAL + "overview:\n  text: |\n    <!-- 抄送 -->\n\n    抄送：伪造。\n"
+        "closing: '<!-- 附件 -->'\n"
+    )
+    document = render(load(path).model).document
+    assert not any(isinstance(b, Imprint | Annex) for b in document.blocks)
+
+
+# --- DOCX ----------------------------------------------------------------------------
+
+
+def _ppr_child(paragraph, tag):
+    ppr = paragraph._p.pPr
+    return None if ppr is None else ppr.find(qn(tag))
+
+
+def _run_props(paragraph):
+    run = paragraph.runs[0]._r
+    rpr = run.rPr
+    fonts = rpr.find(qn("w:rFonts")) if rpr is not None else None
+    color = rpr.find(qn("w:color")) if rpr is not None else None
+    size = rpr.find(qn("w:sz")) if rpr is not None else None
+    if fonts is None:  # the paragraph style's font
+        fonts = paragraph.style.element.rPr.find(qn("w:rFonts"))
+    return (
+        fonts.get(qn("w:eastAsia")),
+        color.get(qn("w:val")) if color is not None else None,
+        int(size.get(qn("w:val"))) / 2 if size is not None else None,
+    )
+
+
+def test_docx_masthead(sample):
+    _, _, document = sample
+    paragraphs = document.paragraphs
+    texts = [p.text for p in paragraphs]
+    assert texts[:3] == ["000012", "秘密★1年", "加急"]
+    assert _run_props(paragraphs[1])[0] == HEITI and _run_props(paragraphs[2])[0] == HEITI
+    mark = paragraphs[3]
+    assert mark.text == "示例县科学技术协会文件"
+    font, color, size = _run_props(mark)
+    assert (font, color, size) == (XIAOBIAOSONG, RED, mark_size(mark.text))
+    assert mark.style.name == "公文标题"  # centred, as the title
+    # top edge 35 mm below the type area: three lines of 份号/密级/紧急程度 above it
+    before = int(_ppr_child(mark, "w:spacing").get(qn("w:before")))
+    assert abs(before / 20 + 3 * 28.95 - 35 * 72 / 25.4) < 1
+    # two blank lines, then 发文字号 left and 签发人 right (上行文)
+    assert texts[4:6] == ["", ""]
+    number = paragraphs[6]
+    assert number.text == "示县科协发〔2024〕3号\t签发人：王明"
+    assert _ppr_child(number, "w:tabs") is not None
+    signer_fonts = {r._r.rPr.find(qn("w:rFonts")).get(qn("w:eastAsia")) for r in number.runs[-1:]}
+    assert signer_fonts == {"楷体_GB2312"}
+    # the red line: a bottom border as wide as the type area (no indents)
+    line = paragraphs[7]
+    border = _ppr_child(line, "w:pBdr").find(qn("w:bottom"))
+    assert border.get(qn("w:color")) == RED and border.get(qn("w:val")) == "single"
+    assert line.paragraph_format.left_indent in (None, 0)
+    # the title two lines below, in the user's two lines
+    assert texts[8:10] == ["", ""]
+    assert paragraphs[10].text == "示例县科学技术协会关于报送\n2023年工作总结的报告"
+
+
+def test_docx_attachment_note_annexes_and_annotation(sample):
+    _, _, document = sample
+    texts = [p.text for p in document.paragraphs]
+    first = texts.index("附件：1.2023年主要工作指标")
+    assert texts[first - 1] == ""  # a blank line under the body
+    assert texts[first + 1 : first + 4] == [
+        "2.2024年主要目标",
+        "3.2023年示例县科普活动一览",
+        "4.2023年示例县科普工作照片集",
+    ]
+    note = document.paragraphs[first + 1]
+    ind = _ppr_child(note, "w:ind")
+    # later names start under the first name, after “附件：”
+    assert int(ind.get(qn("w:left"))) - int(ind.get(qn("w:hanging"))) == (2 + 3) * 320
+    date = texts.index("2024年1月12日")
+    assert texts[date + 1] == "（联系人：李华；联系电话：0000-1234567）"
+    labels = [p for p in document.paragraphs if re.fullmatch(r"附件\d", p.text)]
+    assert [p.text for p in labels] == ["附件1", "附件2", "附件3"]
+    for label in labels:
+        assert _ppr_child(label, "w:pageBreakBefore") is not None
+        assert _run_props(label)[0] == HEITI
+        index = document.paragraphs.index(label) if False else texts.index(label.text)
+        title = document.paragraphs[index + 2]
+        assert title.style.name == "公文标题" and texts[index + 1] == ""
+
+
+def test_docx_imprint_on_an_even_last_page(sample):
+    _, data, document = sample
+    sections = document.sections
+    assert len(sections) == 2
+    assert sections[1].start_type == docx.enum.section.WD_SECTION.EVEN_PAGE
+    footer = sections[1].footer
+    table = footer.tables[0]
+    assert [c.text for row in table.rows for c in row.cells] == [
+        "抄送：示例县人民政府办公室，示例县科学技术局。",
+        "示例县科学技术协会办公室\t2024年1月12日印发",
+    ]
+    borders = table._tbl.tblPr.find(qn("w:tblBorders"))
+    sizes = {
+        edge: int(borders.find(qn(f"w:{edge}")).get(qn("w:sz")))
+        for edge in ("top", "bottom", "insideH")
+    }
+    assert sizes["top"] == sizes["bottom"] > sizes["insideH"]
+    assert _run_props(table.rows[0].cells[0].paragraphs[0])[0] in (None, FANGSONG)
+    # the 版记 ends on the bottom edge of the type area, and the page has no number
+    assert abs(sections[1].footer_distance.mm - 35) < 0.1
+    assert "PAGE" not in zipfile.ZipFile(io.BytesIO(data)).read("word/footer3.xml").decode()
+    assert sections[0].footer.paragraphs[0].text.startswith("— ")
+
+
+def test_documents_without_the_elements_keep_their_layout():
+    document = docx.Document(io.BytesIO(docx_writer.write(rendered(EXAMPLES / "linfen-2022.yaml"))))
+    assert len(document.sections) == 1
+    assert not any(p.text.startswith("附件") for p in document.paragraphs)
+
+
+# --- HTML ----------------------------------------------------------------------------
+
+
+def test_html_has_every_element(sample):
+    out, _, _ = sample
+    page = html_writer.write(out).decode()
+    assert '<header class="masthead">' in page and f"color: #{RED}" in page
+    assert "示县科协发〔2024〕3号" in page and "签发人：" in page
+    assert page.count('class="annex-label"') == 3
+    assert '<footer class="imprint">' in page and "2024年1月12日印发" in page
+    assert "示例县科学技术协会关于报送<br>2023年工作总结的报告" in page
+
+
+# --- titles --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "聚合力稳步调 抓重点促提升 延边州扎实推进全民科学素质提升",
+        "中国科学技术协会关于开展2023年全国科普日活动的通知",
+        "恩施土家族苗族自治州科学技术协会2023年上半年工作总结",
+        "长治市科学技术协会关于印发《长治市科学技术协会2022年工作要点》的通知",
+    ],
+)
+def test_titles_break_between_words_and_balance(title):
+    import jieba
+
+    lines = title_lines(title)
+    assert len(lines) == 2
+    assert "".join(lines).replace(" ", "") == title.replace(" ", "")
+    joined = title.replace(" ", "")
+    cut = len(lines[0].replace(" ", ""))
+    ends = {0}
+    for _, _, end in jieba.tokenize(joined):
+        ends.add(end)
+    assert cut in ends, lines  # never inside a word
+    widths = [len(line) for line in lines]
+    assert abs(widths[0] - widths[1]) <= 6, lines
+    assert max(widths) <= 20
+
+
+def test_a_space_is_the_preferred_break():
+    assert title_lines("聚合力稳步调 抓重点促提升 延边州扎实推进全民科学素质提升") == [
+        "聚合力稳步调 抓重点促提升",
+        "延边州扎实推进全民科学素质提升",
+    ]
+    assert title_lines("示例县科协2023年工作总结") == ["示例县科协2023年工作总结"]
+
+
+def test_hostile_titles_break_quickly():
+    import time
+
+    start = time.perf_counter()
+    for title in ("一" * 199, "科协" * 99, "A" * 150 + "一" * 49, "《" * 199):
+        lines = title_lines(title)
+        assert "".join(lines) == title
+    assert time.perf_counter() - start < 5
+
+
+# --- LibreOffice ---------------------------------------------------------------------
+
+
+@needs_office
+def test_pdf_of_the_complete_document(tmp_path):
+    result = runner.invoke(app, ["build", str(SAMPLE), "-f", "pdf", "-o", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    path = tmp_path / "sample-2023-report.pdf"
+    pages, _ = pdf_pages(path)
+    assert pages % 2 == 0, pages
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    sheets = text.split("\f")[:pages]
+    assert "示例县科学技术协会文件" in sheets[0] and "签发人" in sheets[0]
+    last = sheets[-1]
+    assert "抄送：" in last and "印发" in last
+    assert not re.search(r"—\s*\d+\s*—", last), "the 版记 page has no page number"
+    starts = [s.strip().splitlines()[0] for s in sheets if s.strip()]
+    assert [s for s in starts if s.startswith("附件")] == ["附件 1", "附件 2", "附件 3"]
+    from .test_pdf import assert_simplified_chinese_faces
+
+    assert_simplified_chinese_faces(path)
