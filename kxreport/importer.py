@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import official_parts
 from .numbering import TOLERANT
 from .numbers import figure_entry, mentions
 from .readers import Block
@@ -159,6 +160,7 @@ class _Importer:
         self.published: dict[str, str] = {}
         self.notice_text = ""
         self.figures: list[tuple[str, str, str]] = []  # (counts/targets, label, value) of tables
+        self.title_lines: list[str] = []
 
     # -- cleaning ---------------------------------------------------------------------
 
@@ -214,8 +216,8 @@ class _Importer:
     # -- the whole document -----------------------------------------------------------
 
     def run(self) -> Imported:
-        blocks = self._clean()
-        tables: list[tuple[str, Block]] = []
+        blocks, official = official_parts.take(self._clean())
+        tables: list[tuple[str, Block]] = list(official.annex_tables)
         kept: list[Block] = []
         for block in blocks:
             if block.rows is None:
@@ -259,6 +261,7 @@ class _Importer:
             data["closing"] = closing
         for caption, table in tables:
             self._table(caption, table)
+        self._official(official)
         from .content import strings
 
         self.out.numbers = sum(
@@ -267,6 +270,25 @@ class _Importer:
             if not {"counts", "targets", "source"} & set(map(str, loc))
         )
         return self.out
+
+    def _official(self, found: official_parts.Parts) -> None:
+        """版头, 附件, 附注 and 版记 as the source has them."""
+        data = self.out.data
+        if found.dispatch is not None:
+            dispatch = dict(found.dispatch)
+            name = (data.get("org") or {}).get("name")
+            if name and dispatch.get("mark") == f"{name}文件":
+                del dispatch["mark"]  # the default mark
+            data["dispatch"] = dispatch
+            self.out.guessed.append("版头")
+        if found.attachments:
+            data["attachments"] = found.attachments
+        if found.annotation:
+            data["annotation"] = found.annotation
+        if found.imprint:
+            data["imprint"] = found.imprint
+            self.out.guessed.append("版记")
+        self.out.table_notes.extend(found.notes)
 
     def _frame(
         self, blocks: list[Block]
@@ -312,7 +334,10 @@ class _Importer:
                 index += 1
                 continue
             break
-        title = "".join(title_lines) or None
+        # lines the author broke by hand (a line break inside the title) are kept as given
+        lines = [line.strip() for text in title_lines for line in text.split("\n") if line.strip()]
+        self.title_lines = lines if 2 <= len(lines) <= 4 else []
+        title = "".join(lines) or None
         # front matter of a web page: captions between the title and the first paragraph
         while index < len(blocks) and _caption(blocks[index]):
             self.out.dropped += 1
@@ -394,7 +419,7 @@ class _Importer:
         elif named and not title:
             title = named
         if title:
-            data["title"] = title
+            data["title"] = self.title_lines if "".join(self.title_lines) == title else title
         if signed is not None:
             data["date"] = signed.isoformat()
             self.out.guessed.append(f"成文日期 {signed.isoformat()}")
@@ -961,7 +986,7 @@ def _is_recipients(text: str) -> bool:
         text.endswith(("：", ":"))
         and len(text) <= 200
         and "。" not in text
-        and bool(re.search(r"各|科协|单位|部门|学会|委员会|政府|机关", text))
+        and bool(re.search(r"各|科协|协会|单位|部门|学会|委员会|政府|机关", text))
     )
 
 
@@ -1136,7 +1161,9 @@ def to_yaml(imported: Imported, source_name: str) -> str:
             comment((*path, key), indent)
             head = prefix or " " * indent
             prefix = ""
-            if isinstance(item, dict):
+            if isinstance(item, dict) and not item:
+                lines.append(f"{head}{key}: {{}}")
+            elif isinstance(item, dict):
                 lines.append(f"{head}{key}:")
                 mapping(item, (*path, key), indent + 2)
             elif isinstance(item, list) and item and all(isinstance(i, dict) for i in item):

@@ -189,11 +189,20 @@ def _break_bonus(text: str, end: int) -> float:
     """How much a break at ``end`` is preferred (negative: avoided)."""
     if text[end - 1] in _SPACES or text[end] in _SPACES:
         return 6.0
+    bonus = 0.0
     if text[:end].count("《") > text[:end].count("》"):
-        return -6.0
+        bonus -= 6.0  # inside a book title
     if text.startswith(_BREAK_BEFORE, end) or text[:end].endswith(_BREAK_AFTER):
-        return 2.0
-    return 0.0
+        bonus += 2.0
+    if text.startswith("关于", end):
+        bonus += 2.0  # “……协会|关于……的通知”: the subject starts a line
+    if text[:end].endswith(_BOUND_PREFIXES):
+        bonus -= 6.0  # “关于|……”: a preposition never ends a line
+    if text.startswith(_BOUND_SUFFIXES, end):
+        bonus -= 4.0  # “科学技术|协会”: the suffix belongs to the name before it
+    if text[end - 1].isascii() != text[end].isascii():
+        bonus += 1.0  # where Chinese meets a number or a Latin word
+    return bonus
 
 
 def _balanced(text: str, allowed: list[int], per_line: int) -> list[str] | None:
@@ -253,10 +262,14 @@ def _balanced(text: str, allowed: list[int], per_line: int) -> list[str] | None:
 # used for titles too long to balance.
 _BREAK_AFTER = (
     "科协", "协会", "学会", "委员会", "政府", "办公室", "局", "厅", "部", "院", "省", "市", "县",
-    "区", "镇", "街道", "年", "年度", "的", "和", "与", "及", "关于", "印发", "要点", "计划",
+    "区", "镇", "街道", "年", "年度", "的", "和", "与", "及", "印发", "要点", "计划",
     "总结", "综述", "通知", "决定", "意见", "方案", "》", "）", "、", "，",
 )  # fmt: skip
 _BREAK_BEFORE = ("《", "（", "关于")
+# words that bind to the next word and never end a line
+_BOUND_PREFIXES = ("关于", "对于", "《", "（")
+# words that end a name and are never a line's first word
+_BOUND_SUFFIXES = ("科协", "协会", "学会", "委员会", "政府", "办公室", "研究会", "联合会")
 
 
 def _greedy_lines(title: str, per_line: int) -> list[str]:

@@ -19,7 +19,7 @@ def validation_diagnostics(
     exc: ValidationError, source: Source, root: type[BaseModel]
 ) -> list[Diagnostic]:
     found = []
-    for number, error in enumerate(exc.errors(include_url=False)):
+    for number, error in enumerate(errors_of(exc, root)):
         loc: Loc = tuple(error["loc"])
         # past the first thousand (which are all that is listed), skip the did-you-mean search
         message = describe(error, root, suggest=number < MAX_DIAGNOSTICS)
@@ -32,6 +32,53 @@ def validation_diagnostics(
         else:
             found.append(source.at(loc, "error", error["type"], message, key=on_key))
     return found
+
+
+def errors_of(exc: ValidationError, root: type[BaseModel]) -> list[Any]:
+    """The errors of ``exc`` as the user wrote the value: pydantic reports a value that fits no member of a union (``title``: one line or a
+    list of lines) once per member, with the member's type in the location. Keep the
+    member the value's shape was meant for — the list member for a list, the others for
+    anything else — and take the type out of the location."""
+    errors = exc.errors(include_url=False)
+    kept: list[Any] = []
+    dropped: dict[Loc, Any] = {}
+    for error in errors:
+        loc = tuple(error["loc"])
+        at = next((i for i in range(len(loc)) if _is_member(root, loc, i)), None)
+        if at is None:
+            kept.append(error)
+            continue
+        prefix = loc[:at]
+        whole = next(
+            (
+                e["input"]
+                for e in errors
+                if len(e["loc"]) == at + 1 and tuple(e["loc"][:at]) == prefix
+            ),
+            error["input"],
+        )
+        error = {**error, "loc": prefix + loc[at + 1 :]}
+        if str(loc[at]).startswith("list[") != isinstance(whole, list):
+            dropped.setdefault(prefix, error)
+            continue
+        kept.append(error)
+    # never lose a problem: a union none of whose errors was kept keeps its first
+    reported = {tuple(e["loc"][: len(p)]) for e in kept for p in dropped}
+    kept += [e for p, e in dropped.items() if p not in reported]
+    return kept
+
+
+def _is_member(root: type[BaseModel], loc: Loc, index: int) -> bool:
+    part = loc[index]
+    if index == 0 or not isinstance(part, str):
+        return False
+    annotation = _annotation_at(root, loc[:index])
+    if not isinstance(annotation, types.UnionType) and typing.get_origin(annotation) is not (
+        typing.Union
+    ):
+        return False
+    model = _model_in(annotation)
+    return model is None or part not in model.model_fields
 
 
 def _traditional_hint(value: Any) -> str:
@@ -87,8 +134,12 @@ def describe(error: Any, root: type[BaseModel], *, suggest: bool = True) -> str:
         return f"{name}不能小于 {ctx.get('ge')}{got}"
     if kind == "less_than_equal":
         return f"{name}不能大于 {ctx.get('le')}{got}"
-    if kind == "string_too_short":
+    if kind == "string_too_short" or (kind == "too_short" and isinstance(value, str)):
         return f"{name}不能为空"
+    if kind == "too_short":
+        return f"{name}至少要有 {ctx.get('min_length')} 项，实际只有 {ctx.get('actual_length')} 项"
+    if kind == "too_long":
+        return f"{name}最多只能有 {ctx.get('max_length')} 项，实际有 {ctx.get('actual_length')} 项"
     if kind == "string_pattern_mismatch":
         return f"{name}只能由字母、数字、汉字、下划线和连字符组成{got}"
     message = str(error["msg"]).removeprefix("Value error, ")

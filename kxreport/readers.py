@@ -182,7 +182,24 @@ def read_docx(data: bytes, path: Path) -> list[Block]:
             rows = [[_cell_text(cell) for cell in row.cells] for row in table.rows]
             if rows:
                 blocks.append(Block(rows=rows, line=index))
-    return blocks
+    return blocks + _imprint_in_footer(document)
+
+
+def _imprint_in_footer(document: Any) -> list[Block]:
+    """A 版记 set as the footer of the last page (as kxreport writes it): its lines, as if
+    they ended the body."""
+    if not document.sections:
+        return []
+    footer = document.sections[-1].footer
+    if footer.is_linked_to_previous:
+        return []
+    lines = [p.text.strip() for p in footer.paragraphs]
+    for table in footer.tables:
+        lines += [_cell_text(cell) for row in table.rows for cell in dict.fromkeys(row.cells)]
+    lines = [line for line in lines if line]
+    if not any(line.endswith("印发") for line in lines):
+        return []  # page numbers, a running footer: not text of the document
+    return [Block(text=line) for line in lines]
 
 
 def _cell_text(cell: Any) -> str:

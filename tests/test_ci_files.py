@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from ruamel.yaml import YAML
 
-from .conftest import EXAMPLES, ROOT, isolated_venv, require
+from .conftest import EXAMPLES, ROOT, STRICT_EXAMPLES, isolated_venv, require
 
 ACTION = ROOT / "action.yml"
 WORKFLOW = EXAMPLES / "ci" / "kxreport.yml"
@@ -177,7 +177,7 @@ def repo(tmp_path: Path) -> Path:
     git(repo, "config", "user.name", "test")
     git(repo, "remote", "add", "origin", str(remote))
     (repo / "reports").mkdir()
-    for example in EXAMPLES.glob("*.yaml"):
+    for example in STRICT_EXAMPLES:
         shutil.copy(example, repo / "reports" / example.name)
     git(repo, "add", ".")
     git(repo, "commit", "-q", "-m", "year files")
@@ -188,14 +188,18 @@ def repo(tmp_path: Path) -> Path:
 def test_the_check_job_annotates_every_problem_and_every_stale_output(repo, venv):
     runner = Runner(repo, venv)
     (repo / "reports" / "broken.yaml").write_text("year: 20xx\n", encoding="utf-8")
+    # an example without 成文日期: strict (the action's default) makes its warning count
+    shutil.copy(EXAMPLES / "baoan-2020.yaml", repo / "reports" / "undated.yaml")
     (done,) = runner.job("check")
     assert done.returncode == 1, done.stderr
     assert "::error file=reports/broken.yaml,line=1,col=7" in done.stdout
+    assert re.search(r"::(error|warning) file=reports/undated\.yaml,.*missing-date", done.stdout)
     (repo / "reports" / "broken.yaml").unlink()
+    (repo / "reports" / "undated.yaml").unlink()
     (done,) = runner.job("check")
     assert done.returncode == 1
     stale = re.findall(r"::error file=(dist/[^,]+),title=kxreport stale-output::", done.stdout)
-    expected = {f"dist/{p.stem}{s}" for p in EXAMPLES.glob("*.yaml") for s in (".md", ".docx")}
+    expected = {f"dist/{p.stem}{s}" for p in STRICT_EXAMPLES for s in (".md", ".docx")}
     assert set(stale) == expected
     assert "缺少" in done.stdout
 

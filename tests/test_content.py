@@ -7,7 +7,7 @@ import pytest
 from kxreport.content import builtin_rules, load_rules, stale_wording, traditional, unfilled_slots
 from kxreport.loader import load
 
-from .conftest import EXAMPLES, MINIMAL
+from .conftest import EXAMPLES, MINIMAL, UNDATED
 
 # sentences from ../shared/seeds/four-sample-summaries.txt, as they were found
 SLOTS = [
@@ -195,5 +195,8 @@ def test_dates_outside_the_year_and_duplicates_are_warnings(write_yaml):
 
 
 def test_examples_are_free_of_findings():
+    """Every shipped example is clean, but for the warning that an official document needs
+    a 成文日期 where the source never had one (nothing may invent it)."""
     for example in sorted(EXAMPLES.glob("*.yaml")):
-        assert load(example).diagnostics == [], example
+        codes = [d.code for d in load(example).diagnostics]
+        assert codes == (["missing-date"] if example.stem in UNDATED else []), example

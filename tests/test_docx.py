@@ -3,6 +3,7 @@ run -> style -> docDefaults, and byte-for-byte reproducibility."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 import time
@@ -13,7 +14,7 @@ import docx
 import pytest
 from docx.oxml.ns import qn
 
-from kxreport.document import Meta, parse
+from kxreport.document import Meta, Paragraph, parse
 from kxreport.layout import (
     FANGSONG,
     HEITI,
@@ -159,9 +160,11 @@ def test_paper_and_margins(example):
 
 
 def test_body_text(example):
-    _, document, _ = example
+    path, document, _ = example
+    texts = {b.text for b in render(load(path).model).document.blocks if isinstance(b, Paragraph)}
     bodies = [p for p in paragraphs_with_style(document, "公文正文") if p.text.strip()]
     assert bodies
+    assert {p.text for p in bodies} == texts  # nothing else is in the body style
     for paragraph in bodies:
         assert resolve_ppr(document, paragraph, "w:spacing", "w:line") == "579"
         assert resolve_ppr(document, paragraph, "w:spacing", "w:lineRule") == "exact"
@@ -211,10 +214,12 @@ def test_title(example):
         assert not font["bold"]
     body = document.element.body
     paragraphs = body.findall(qn("w:p"))
-    assert paragraphs[0] is title._p
-    assert "".join(t.text for t in paragraphs[1].iter(qn("w:t"))) == ""  # one blank line under it
     expected = load(path).model
-    assert title.text.replace("\n", "") == (expected.title or expected.default_title)
+    if expected.dispatch is None:
+        assert paragraphs[0] is title._p
+    index = paragraphs.index(title._p)
+    assert "".join(t.text for t in paragraphs[index + 1].iter(qn("w:t"))) == ""  # a blank line
+    assert title.text.replace("\n", "") == expected.full_title
 
 
 def test_level_one_headings(example):
@@ -328,8 +333,12 @@ def test_page_numbers(example):
 def test_indicator_tables():
     document = docx.Document(io.BytesIO(build(EXAMPLES / "baoan-2020.yaml")))
     assert len(document.tables) == 2
-    captions = [p.text for p in paragraphs_with_style(document, "表题")]
-    assert captions == ["2020年主要工作指标", "2021年主要目标"]
+    # appended tables are annexes: the label, then the title, on a new page each
+    labels = [p.text for p in paragraphs_with_style(document, "附件标识")]
+    assert labels == ["附件1", "附件2"]
+    titles = [p.text for p in paragraphs_with_style(document, "附件标题")]
+    assert titles == ["2020年主要工作指标", "2021年主要目标"]
+    assert not paragraphs_with_style(document, "表题")
     table = document.tables[1]
     assert [c.text for c in table.rows[0].cells] == ["序号", "目标", "数值"]
     assert [c.text for c in table.rows[3].cells] == ["3", "新增国高企业", "500家"]
@@ -364,6 +373,12 @@ def test_headings_use_word_heading_styles_with_the_official_fonts(example):
         "落款",
         "表题",
         "表格文字",
+        "版头",
+        "发文机关标志",
+        "附件说明",
+        "附注",
+        "附件标识",
+        "附件标题",
     }
 
 
@@ -425,10 +440,14 @@ def test_docx_text_equals_markdown_text(example):
 
 def test_meta_is_used_for_core_properties():
     document = parse("# 标题\n\n正文。\n")
-    data = to_bytes(document, Meta("标题", "示例县科学技术协会", None, 2023))
+    data = to_bytes(document, Meta("标题", "示例县科学技术协会", dt.date(2024, 1, 12), 2023))
     props = docx.Document(io.BytesIO(data)).core_properties
     assert (props.title, props.author) == ("标题", "示例县科学技术协会")
-    assert props.created.year == 2023 and props.created.month == 12
+    assert props.created.date() == props.modified.date() == dt.date(2024, 1, 12)
+    # without a 成文日期 the properties get no date at all: none is invented
+    data = to_bytes(document, Meta("标题", "示例县科学技术协会", None, 2023))
+    props = docx.Document(io.BytesIO(data)).core_properties
+    assert props.created is None and props.modified is None
 
 
 def test_styles_are_generated_from_the_layout_rules():

@@ -64,7 +64,7 @@ def test_simplify_keeps_crlf_and_bom(tmp_path):
 
 def test_cli_fmt_then_strict_validate_passes(tmp_path):
     path = tmp_path / "2022.yaml"
-    path.write_text(TRADITIONAL, encoding="utf-8")
+    path.write_text(TRADITIONAL + "date: 2023-01-10\n", encoding="utf-8")
     runner = CliRunner()
     before = runner.invoke(app, ["validate", "--strict", str(path)])
     assert before.exit_code == 1

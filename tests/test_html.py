@@ -14,7 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from kxreport.cli import app
-from kxreport.document import Paragraph, Signature, Table, Title
+from kxreport.document import Annex, Paragraph, Signature, Table, Title
 from kxreport.layout import FANGSONG, HEADING_FONTS, MARGINS, PAGE, title_lines
 from kxreport.loader import load
 from kxreport.render import render
@@ -85,7 +85,11 @@ def test_page_has_the_blocks_and_the_text_of_the_docx(name):
     page = page_of(html)
     assert page.external == []  # self-contained: no link, no script, no image
     tags = [tag for tag, _ in page.elements]
-    assert "script" not in tags and tags.count("h1") == 1
+    assert "script" not in tags
+    # one title, then one title per annex page
+    h1 = [found.get("class") for tag, found in page.elements if tag == "h1"]
+    annexes = [b for b in r.document.blocks if isinstance(b, Annex)]
+    assert h1 == [None] + ["annex-title"] * len(annexes)
     # the same text, block by block, as the DOCX (title lines joined)
     document = python_docx.Document(io.BytesIO(docx_writer.write(r)))
     word = [p.text for p in document.paragraphs if p.text.strip()]
@@ -100,8 +104,9 @@ def test_page_has_the_blocks_and_the_text_of_the_docx(name):
     assert page.blocks.index(signature.issuer) > page.blocks.index(
         next(b for b in blocks if isinstance(b, Paragraph)).text
     )
-    if any(isinstance(b, Table) for b in blocks):
-        assert ("div", {"class": "page-break"}) in page.elements
+    if any(isinstance(b, Table) for b in blocks):  # appended tables are annexes
+        labels = [found for tag, found in page.elements if found.get("class") == "annex-label"]
+        assert len(labels) == sum(isinstance(b, Annex) for b in blocks) > 0
     assert f"size: {PAGE[0]}mm {PAGE[1]}mm" in html and f"{MARGINS['top']}mm" in html
     assert f'"{FANGSONG}"' in html and f'"{HEADING_FONTS[1][0]}"' in html
 
@@ -185,7 +190,9 @@ def test_headless_chromium_prints_the_page_as_a4_with_the_text(tmp_path):
         capture_output=True,
         text=True,
     ).stdout
-    assert "指标" in last  # the indicator table is on the annex page
+    # each annex on its own page: the last page is the last annex, label and title
+    annex = [b for b in r.document.blocks if isinstance(b, Annex)][-1]
+    assert "".join(last.split()).startswith(annex.label + annex.title)
 
 
 def test_headless_chromium_page_looks_like_a_page_with_text_in_the_type_area(tmp_path):

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from pydantic import ValidationError
 
-from kxreport.messages import describe, field_at
+from kxreport.messages import describe, errors_of, field_at
 from kxreport.model import YearFile
 
 
@@ -10,7 +10,7 @@ def _errors(data):
     try:
         YearFile.model_validate(data)
     except ValidationError as exc:
-        return [describe(e, YearFile) for e in exc.errors()]
+        return [describe(e, YearFile) for e in errors_of(exc, YearFile)]
     return []
 
 
@@ -33,7 +33,16 @@ def test_messages_name_fields_in_the_users_terms():
     assert _errors({**BASE, "honours": "先进"}) == [
         "“荣誉”（honours）应为列表（每项另起一行，以“- ”开头），实际是“先进”"
     ]
-    assert _errors({**BASE, "title": ["a"]}) == ["“标题”（title）应为文字，实际是列表"]
+    # a union (one line, or a list of 2–4 lines) is reported for the shape written
+    assert _errors({**BASE, "title": ["a"]}) == ["“标题”（title）至少要有 2 项，实际只有 1 项"]
+    assert _errors({**BASE, "title": 5}) == ["“标题”（title）应为文字，实际是数字 5"]
+    assert _errors({**BASE, "title": ["a", 3]}) == [
+        "“标题”（title）的第 2 项应为文字，实际是数字 3"
+    ]
+    assert _errors({**BASE, "title": ["", "b"]}) == ["“标题”（title）的第 1 项不能为空"]
+    assert _errors({**BASE, "title": list("abcde")}) == [
+        "“标题”（title）最多只能有 4 项，实际有 5 项"
+    ]
 
 
 def test_unknown_key_suggestions():

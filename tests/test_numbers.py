@@ -70,6 +70,7 @@ sections:
         text: 全年举办科普讲座66场,受众达5000余人次(含线上)。
         counts:
           - {key: lectures, label: 举办科普讲座, value: 66场}
+date: 2024-01-10
 """
 
 
@@ -169,6 +170,7 @@ sections:
         text: 全年举办科普讲座66场。
         counts:
           - {key: lectures, label: 举办科普讲座, value: 66场}
+date: 2024-01-10
 """
 
 

@@ -194,6 +194,10 @@ def _run_props(paragraph):
     )
 
 
+def docx_style_align(document, paragraph) -> str:
+    return document.styles[paragraph.style.name].element.pPr.find(qn("w:jc")).get(qn("w:val"))
+
+
 def test_docx_masthead(sample):
     _, _, document = sample
     paragraphs = document.paragraphs
@@ -204,7 +208,8 @@ def test_docx_masthead(sample):
     assert mark.text == "示例县科学技术协会文件"
     font, color, size = _run_props(mark)
     assert (font, color, size) == (XIAOBIAOSONG, RED, mark_size(mark.text))
-    assert mark.style.name == "公文标题"  # centred, as the title
+    assert mark.style.name == "发文机关标志"
+    assert docx_style_align(document, mark) == "center"
     # top edge 35 mm below the type area: three lines of 份号/密级/紧急程度 above it
     before = int(_ppr_child(mark, "w:spacing").get(qn("w:before")))
     assert abs(before / 20 + 3 * 28.95 - 35 * 72 / 25.4) < 1
@@ -246,9 +251,13 @@ def test_docx_attachment_note_annexes_and_annotation(sample):
     for label in labels:
         assert _ppr_child(label, "w:pageBreakBefore") is not None
         assert _run_props(label)[0] == HEITI
-        index = document.paragraphs.index(label) if False else texts.index(label.text)
+        assert label.style.name == "附件标识"
+        index = texts.index(label.text)
         title = document.paragraphs[index + 2]
-        assert title.style.name == "公文标题" and texts[index + 1] == ""
+        assert title.style.name == "附件标题" and texts[index + 1] == ""
+        assert (
+            _run_props(title)[0] == XIAOBIAOSONG and docx_style_align(document, title) == "center"
+        )
 
 
 def test_docx_imprint_on_an_even_last_page(sample):
@@ -364,3 +373,115 @@ def test_pdf_of_the_complete_document(tmp_path):
     from .test_pdf import assert_simplified_chinese_faces
 
     assert_simplified_chinese_faces(path)
+
+
+# --- import: a 红头 document people already have ------------------------------------------
+
+NOTICE = """\
+000035
+机密★6个月
+特急
+延边州科学技术协会文件
+延科协发[2023] 07号    签发人：金某某  李某某
+延边州科学技术协会关于印发
+2023年全州科普工作要点的通知
+各县（市）科协，州直各学会：
+现将《2023年全州科普工作要点》印发给你们，请结合实际认真贯彻落实。
+一、加强科普阵地建设
+全年新建科普e站20个。
+二、办好重大科普活动
+举办全国科普日活动30场。
+附件：1.2023年全州科普工作任务分工
+2.2023年全州科普活动安排表
+延边州科学技术协会
+2023年3月6日
+（联系人：张某；联系电话：0433-0000000）
+附件1
+2023年全州科普工作任务分工
+科普阵地建设由科普部负责。
+附件2
+2023年全州科普活动安排表
+抄送：州人民政府办公室，州科技局。
+延边州科学技术协会办公室        2023年3月6日印发
+"""
+
+
+def test_import_reads_the_official_elements_of_a_notice(tmp_path):
+    """A 红头 notice typed by hand (ASCII brackets, a leading zero, the 版记 as lines at the
+    end): every element lands in its field, the rest reads as before."""
+    source = tmp_path / "notice.txt"
+    source.write_text(NOTICE, encoding="utf-8")
+    out = tmp_path / "notice.yaml"
+    done = runner.invoke(app, ["import", str(source), "-o", str(out)])
+    assert done.exit_code == 0, done.output
+    assert "版头" in done.output and "版记" in done.output
+    result = load(out)
+    assert result.ok and not [d for d in result.diagnostics if d.severity == "error"]
+    doc = result.model
+    dispatch = doc.dispatch
+    assert dispatch.mark is None  # the default: the org's name + 文件
+    assert dispatch.number == "延科协发〔2023〕7号"  # brackets and the zero put right
+    assert (dispatch.copy_number, dispatch.secrecy, dispatch.urgency) == (
+        "000035",
+        "机密★6个月",
+        "特急",
+    )
+    assert dispatch.signers == ["金某某", "李某某"]
+    assert "延科协发[2023] 07号" in out.read_text("utf-8")  # the rewrite is said
+    assert doc.title == ["延边州科学技术协会关于印发", "2023年全州科普工作要点的通知"] or (
+        doc.full_title == "延边州科学技术协会关于印发2023年全州科普工作要点的通知"
+    )
+    assert doc.recipients == ["各县（市）科协", "州直各学会"]
+    assert [s.title for s in doc.sections] == ["加强科普阵地建设", "办好重大科普活动"]
+    assert str(doc.date) == "2023-03-06"
+    assert doc.annotation == "联系人：张某；联系电话：0433-0000000"
+    assert [(a.title, a.text) for a in doc.attachments] == [
+        ("2023年全州科普工作任务分工", "科普阵地建设由科普部负责。"),
+        ("2023年全州科普活动安排表", None),
+    ]
+    assert doc.imprint.cc == ["州人民政府办公室", "州科技局"]
+    assert doc.imprint.printer == "延边州科学技术协会办公室"
+    assert str(doc.imprint.printed) == "2023-03-06"
+    # and it builds into a document with each element again
+    built = runner.invoke(app, ["build", str(out), "-o", str(tmp_path / "dist"), "-f", "md"])
+    assert built.exit_code == 0, built.output
+    text = (tmp_path / "dist" / "notice.md").read_text("utf-8")
+    for expected in ("延科协发〔2023〕7号", "附件1", "2\\.2023年全州科普活动安排表", "抄送："):
+        assert expected in text
+
+
+def test_import_reads_a_word_notice_whose_imprint_is_a_table(tmp_path):
+    """In Word the 版记 is usually a table at the end of the body."""
+    document = docx.Document()
+    for line in NOTICE.split("抄送")[0].splitlines():
+        document.add_paragraph(line)
+    table = document.add_table(rows=2, cols=1)
+    table.cell(0, 0).text = "抄送：州人民政府办公室，州科技局。"
+    table.cell(1, 0).text = "延边州科学技术协会办公室\t2023年3月6日印发"
+    path = tmp_path / "notice.docx"
+    document.save(path)
+    out = tmp_path / "notice.yaml"
+    done = runner.invoke(app, ["import", str(path), "-o", str(out)])
+    assert done.exit_code == 0, done.output
+    doc = load(out).model
+    assert doc.imprint.cc == ["州人民政府办公室", "州科技局"]
+    assert doc.dispatch.number == "延科协发〔2023〕7号"
+    assert len(doc.attachments) == 2 and doc.annotation
+
+
+def test_lines_that_only_look_official_stay_in_the_text(tmp_path):
+    """No mark, no 版头: a first line “特急” or “000035” without “…文件” under it is text;
+    “附件” inside a sentence is not an annex."""
+    source = tmp_path / "plain.txt"
+    source.write_text(
+        "示例县科协2023年工作总结\n"
+        "2023年，县科协各项工作取得新进展，附件材料另行报送。\n"
+        "一、加强党的建设\n全年开展集中学习24次。\n"
+        "示例县科学技术协会\n2024年1月10日\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "plain.yaml"
+    assert runner.invoke(app, ["import", str(source), "-o", str(out)]).exit_code == 0
+    doc = load(out).model
+    assert doc.dispatch is None and doc.attachments == [] and doc.imprint is None
+    assert "附件材料另行报送" in doc.overview.text

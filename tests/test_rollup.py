@@ -45,9 +45,10 @@ def test_per_unit_table_in_markdown_and_docx(tmp_path):
         "发展个人会员",
     ]
     assert [c.text for c in table.rows[-1].cells] == ["合计", "约123场", "约3100人次", "390名"]
-    assert [p.text for p in document.paragraphs if p.style.name == "表题"] == [
+    assert [p.text for p in document.paragraphs if p.style.name == "附件标题"] == [
         "2023年各单位主要指标"
     ]
+    assert "附件：2023年各单位主要指标" in [p.text for p in document.paragraphs]
 
 
 def test_a_broken_unit_file_is_reported_at_units(tmp_path, write_yaml):

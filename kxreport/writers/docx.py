@@ -33,7 +33,6 @@ from ..document import (
     Title,
 )
 from ..layout import (
-    ANNEX_LABEL_FONT,
     BODY_PT,
     FANGSONG,
     HEADING_FONTS,
@@ -99,7 +98,9 @@ def to_bytes(document: Document, meta: Meta) -> bytes:
         # the 版记 is the footer of a last section that starts on an even page
         writer.end_section(sect_pr())
         body = "".join(i if isinstance(i, str) else i.xml() for i in writer.items)
-        body += "<w:p/>" + sect_pr(last_page=True)
+        # the last section's one (empty) paragraph, in the body style like every other
+        body += f'<w:p><w:pPr><w:pStyle w:val="{STYLES["body"].style_id}"/></w:pPr></w:p>'
+        body += sect_pr(last_page=True)
         parts[LAST_PAGE_FOOTER] = writer.last_page_footer.encode("utf-8")
     parts["word/document.xml"] = (DOCUMENT_OPEN + body + DOCUMENT_CLOSE).encode("utf-8")
     parts["docProps/core.xml"] = _core_xml(meta).encode("utf-8")
@@ -207,7 +208,7 @@ class _Body:
             elif isinstance(block, AttachmentNote):
                 self.attachment_note(block)
             elif isinstance(block, Annotation):
-                self.paragraph("body", block.text)
+                self.paragraph("annotation", block.text)
             elif isinstance(block, Annex):
                 self.annex(block)
             elif isinstance(block, Imprint):
@@ -226,15 +227,14 @@ class _Body:
                 self.paragraph("body").content = '<w:r><w:br w:type="page"/></w:r>'
         return "".join(item if isinstance(item, str) else item.xml() for item in self.items)
 
-    def title(self, text: str, given: list[str] | None = None) -> None:
-        paragraph = self.paragraph("title")
+    def title(self, text: str, given: list[str] | None = None, style: str = "title") -> None:
+        paragraph = self.paragraph(style)
         lines = [runs_xml(line, XIAOBIAOSONG, XIAOBIAOSONG) for line in given or title_lines(text)]
         paragraph.content = "<w:r><w:br/></w:r>".join(lines)
 
     def flush_left(self, text: str, font: str) -> _P:
-        paragraph = self.paragraph("body")
+        paragraph = self.paragraph("masthead")
         paragraph.content = runs_xml(text, font, FANGSONG)
-        paragraph.ind = 'w:firstLine="0"'
         return paragraph
 
     def masthead(self, block: Masthead) -> None:
@@ -251,7 +251,7 @@ class _Body:
                 self.flush_left(text, font)
                 above += 1
         size = mark_size(block.mark)
-        mark = self.paragraph("title")
+        mark = self.paragraph("mark")
         red = f'<w:color w:val="{RED}"/><w:sz w:val="{round(size * 2)}"/><w:szCs w:val="{round(size * 2)}"/>'
         mark.content = runs_xml(block.mark, XIAOBIAOSONG, XIAOBIAOSONG, extra=red)
         before = max(0.0, MARK_TOP_MM * MM_PT - above * LINE_PT)
@@ -262,17 +262,16 @@ class _Body:
         self.blank()
         self.blank()
         if block.number or block.signers:
-            number = self.paragraph("body")
+            number = self.paragraph("masthead")
             content = runs_xml(block.number or "", FANGSONG, FANGSONG)
             if block.signers:
                 # 上行文: 发文字号 one character in from the left, 签发人 from the right
                 names = "\u3000".join(block.signers)
                 content += "<w:r><w:tab/></w:r>" + runs_xml(SIGNER_PREFIX, FANGSONG, FANGSONG)
                 content += runs_xml(names, KAITI, FANGSONG)
-                number.ind = f'w:left="{CHAR_TWIPS}" w:right="{CHAR_TWIPS}" w:firstLine="0"'
+                number.ind = f'w:left="{CHAR_TWIPS}" w:right="{CHAR_TWIPS}"'
                 number.tabs = f'<w:tab w:val="right" w:pos="{TYPE_AREA_TWIPS - CHAR_TWIPS}"/>'
             else:
-                number.ind = 'w:firstLine="0"'
                 number.jc = "center"
             number.content = content
         # the red line SEPARATOR_GAP_MM under the number's glyphs: the line box of the
@@ -298,7 +297,7 @@ class _Body:
             width = text_width(number.group(0)) if number else 0
             left = INDENT_CHARS + text_width(prefix) + width
             hanging = width + (text_width(prefix) if index == 0 else 0)
-            paragraph = self.paragraph("body", (prefix if index == 0 else "") + item)
+            paragraph = self.paragraph("note", (prefix if index == 0 else "") + item)
             paragraph.ind = (
                 f'w:left="{round(left * CHAR_TWIPS)}" w:hanging="{round(hanging * CHAR_TWIPS)}"'
             )
@@ -306,11 +305,10 @@ class _Body:
     def annex(self, block: Annex) -> None:
         """An annex page: the label in 3号黑体 flush left on the first line, the title on
         the third line in 2号小标宋, a blank line, then the annex's content."""
-        label = self.flush_left(block.label, ANNEX_LABEL_FONT)
+        label = self.paragraph("annex_label", block.label)
         label.page_break_before = True
-        label.keep_next = True
         self.blank()
-        self.title(block.title)
+        self.title(block.title, style="annex_title")
         self.blank()
 
     def end_section(self, sect: str) -> None:

@@ -14,6 +14,7 @@ from functools import lru_cache
 from xml.sax.saxutils import quoteattr
 
 from ..layout import (
+    ANNEX_LABEL_FONT,
     BODY_PT,
     FACES,
     FANGSONG,
@@ -80,7 +81,17 @@ STYLES = {
         )
         for level in (1, 2, 3, 4)
     },
+    "masthead": StyleSpec("KXMasthead", "版头", FANGSONG, BODY_PT, align="left"),
+    "mark": StyleSpec("KXMark", "发文机关标志", XIAOBIAOSONG, TITLE_PT, align="center", line=None),
     "recipients": StyleSpec("KXRecipients", "主送机关", FANGSONG, BODY_PT, align="left"),
+    "note": StyleSpec("KXNote", "附件说明", FANGSONG, BODY_PT),
+    "annotation": StyleSpec("KXAnnotation", "附注", FANGSONG, BODY_PT, first_line=INDENT_TWIPS),
+    "annex_label": StyleSpec(
+        "KXAnnexLabel", "附件标识", ANNEX_LABEL_FONT, BODY_PT, align="left", keep_next=True
+    ),
+    "annex_title": StyleSpec(
+        "KXAnnexTitle", "附件标题", XIAOBIAOSONG, TITLE_PT, align="center", line=None
+    ),
     "signature": StyleSpec("KXSignature", "落款", FANGSONG, BODY_PT, align="right"),
     "caption": StyleSpec("KXCaption", "表题", HEITI, BODY_PT, align="center", keep_next=True),
     "table": StyleSpec(
