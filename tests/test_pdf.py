@@ -86,6 +86,21 @@ def test_every_example_converts_in_libreoffice(tmp_path):
         assert "A4" in size
         assert re.search(r"—1—", text), "page number “— 1 —” is printed"
         assert_simplified_chinese_faces(path)
+    # the batch's workers each drove one LibreOffice, and ended it when they ended
+    assert not left_running()
+
+
+def left_running() -> list[str]:
+    """LibreOffice instances (and their bridges) started by kxreport processes other than
+    this one, still running."""
+    listing = subprocess.run(
+        ["pgrep", "-af", "name=kxreport-|office_bridge.py kxreport-"],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.splitlines()
+    mine = f"kxreport-{os.getpid()}-"
+    return [line for line in listing if mine not in line]
 
 
 def pdf_fonts(path: Path) -> set[str]:

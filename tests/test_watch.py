@@ -61,3 +61,38 @@ def test_inputs_include_fragments_previous_units_and_templates(tmp_path):
         "summary.md.j2",
     } <= names
     assert templates.resolve() in folders(found, templates)
+
+
+def test_watch_with_pdf_keeps_one_libreoffice_warm(tmp_path):
+    """Every rebuild of --watch -f pdf goes to the LibreOffice the first build started."""
+    from kxreport import office
+
+    from .conftest import EXAMPLES, require
+
+    require(office.soffice(), "LibreOffice（soffice）")
+    require(office.uno_python(), "LibreOffice 的 Python UNO 接口（python3-uno）")
+    source = tmp_path / "2022.yaml"
+    shutil.copy(EXAMPLES / "demo-2022.yaml", source)
+    out = tmp_path / "dist"
+    pids = []
+
+    def changes(dirs: list[Path]):
+        for count in ("56场", "58场"):
+            pids.append(office.converter().office.pid)
+            before = (out / "2022.pdf").read_bytes()
+            text = source.read_text(encoding="utf-8").replace("52场", count).replace("56场", count)
+            source.write_text(text, encoding="utf-8")
+            yield {("modified", str(source))}
+            assert (out / "2022.pdf").read_bytes() != before  # rebuilt
+        pids.append(office.converter().office.pid)
+
+    shown = []
+    watch(
+        [source],
+        lambda s: build_one(s, Options(out_dir=out, formats=("pdf",))),
+        shown.append,
+        changes=changes,
+    )
+    assert [o.failed for o in shown] == [False, False, False]
+    assert len(set(pids)) == 1  # started once, kept warm
+    office.shutdown()

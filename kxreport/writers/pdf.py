@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..office import INSTALL_HINT, check_available, convert, soffice
+from ..office import INSTALL_HINT, check_available, convert, soffice, uno_python
 from . import docx
 
 __all__ = ["INSTALL_HINT", "SUFFIX", "check_available", "soffice", "write"]
@@ -21,7 +21,10 @@ PDF_TARGET = 'pdf:writer_pdf_Export:{"IsSkipEmptyPages":{"type":"boolean","value
 
 
 def warm() -> None:
+    """Before batch workers fork: the DOCX parts, and which Python drives LibreOffice (each
+    worker then starts its own LibreOffice on its first report, and keeps it)."""
     docx.warm()
+    uno_python()
 
 
 def write(rendered: Rendered) -> bytes:
