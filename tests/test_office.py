@@ -62,8 +62,12 @@ def test_one_libreoffice_converts_many_documents_quickly(converter, docx_bytes):
     assert is_pdf(first)
     # the fontconfig mapping applies: only the free Simplified Chinese faces
     assert b"FandolFang" in first and b"NotoSerifCJKjp" not in first
+    bridge_pid = converter.bridge.pid
     converter.close()
-    assert converter.office is None and not ours(f"kxreport-{os.getpid()}-")
+    assert converter.office is None
+    for pid in (office_pid, bridge_pid):  # both ended and reaped
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)
 
 
 def test_a_crashed_libreoffice_fails_one_document_and_is_restarted(converter, docx_bytes):
@@ -116,8 +120,12 @@ def test_the_profile_is_made_once_and_kept_in_the_cache(tmp_path, monkeypatch, d
 def test_without_a_uno_bridge_each_conversion_is_one_soffice_call(monkeypatch, docx_bytes):
     require(office.soffice(), "LibreOffice（soffice）")
     monkeypatch.setattr(office, "_UNO_PYTHON", [None])
+
+    def no_converter() -> office.Converter:
+        raise AssertionError("the persistent converter needs a UNO bridge")
+
+    monkeypatch.setattr(office, "converter", no_converter)
     assert is_pdf(office.convert(docx_bytes, ".docx", PDF_TARGET))
-    assert not office._CONVERTERS.get(os.getpid()) or not office.converter().running
 
 
 SCRIPT = """
