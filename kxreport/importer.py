@@ -19,6 +19,7 @@ from typing import Any
 from . import official_parts
 from .numbering import TOLERANT
 from .numbers import figure_entry, mentions
+from .official_parts import SIGN_DATE as _SIGN_DATE
 from .readers import Block
 from .scaffold import guess_level, short_name
 from .text import normalize_punctuation
@@ -78,10 +79,6 @@ _PART_MARK = re.compile(
     r"^第[一二三四五六七八九十]{1,2}部分\s*[：:、，.．]?\s*(?P<title>[^。；]{0,40})$"
 )
 _ARTICLE_MARK = re.compile(r"【第[一二三四五六七八九十\d]{1,3}篇】\s*$")
-_SIGN_DATE = re.compile(
-    r"^(?P<y>\d{4}|[〇零一二三四五六七八九]{4})\s*年\s*(?P<m>\d{1,2}|[一二三四五六七八九十]{1,2})\s*月"
-    r"\s*(?P<d>\d{1,2}|[一二三四五六七八九十]{1,3})\s*日$"
-)
 # “延边州科协”, “宝安区科学技术协会”: a place name, then 科协 (not “在市科协的指导下”)
 _PLACE_ORG = re.compile(
     r"(?<![\u4e00-\u9fff])([\u4e00-\u9fff]{2,10}(?:省|市|州|盟|地区|县|区|旗|镇|乡|街道))(?:科学技术协会|科协)"

@@ -30,9 +30,10 @@ _LABEL = re.compile(r"^附\s*件\s*(?P<n>\d{0,3})$")
 _NOTE = re.compile(r"^附\s*件\s*[：:]\s*(?P<rest>.+)$")
 _NOTE_ITEM = re.compile(r"^(?P<n>\d{1,3})\s*[.．、]\s*(?P<title>.+)$")
 _ANNOTATION = re.compile(r"^[（(](?P<text>.{2,200})[）)]$")
-_DATE = re.compile(
-    r"^(?:\d{4}|[〇零一二三四五六七八九]{4})\s*年\s*(?:\d{1,2}|[一二三四五六七八九十]{1,2})\s*月"
-    r"\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*日$"
+# a 成文日期 on its own line (also in Chinese numerals): the importer's signature rule too
+SIGN_DATE = re.compile(
+    r"^(?P<y>\d{4}|[〇零一二三四五六七八九]{4})\s*年\s*(?P<m>\d{1,2}|[一二三四五六七八九十]{1,2})\s*月"
+    r"\s*(?P<d>\d{1,2}|[一二三四五六七八九十]{1,3})\s*日$"
 )
 _CC = re.compile(r"^抄\s*送\s*[：:]\s*(?P<names>.+?)[。.]?$")
 _PRINTED = re.compile(
@@ -130,7 +131,7 @@ def _annexes(blocks: list[Block], parts: Parts) -> list[Block]:
 
 def _annotation(blocks: list[Block], parts: Parts) -> list[Block]:
     """（联系人：…） on the line under the 成文日期."""
-    if len(blocks) >= 2 and blocks[-1].rows is None and _DATE.match(blocks[-2].full_text):
+    if len(blocks) >= 2 and blocks[-1].rows is None and SIGN_DATE.match(blocks[-2].full_text):
         found = _ANNOTATION.match(blocks[-1].full_text)
         if found:
             parts.annotation = found["text"].strip()
