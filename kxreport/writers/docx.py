@@ -91,13 +91,14 @@ def to_bytes(document: Document, meta: Meta) -> bytes:
     process); the body is written here."""
     parts = dict(static_parts())
     writer = _Body()
-    body = writer.blocks(document)
+    writer.blocks(document)
+    if writer.last_page_footer is not None:
+        # the 版记 is the footer of a last section that starts on an even page
+        writer.end_section(sect_pr())
+    body = "".join(item if isinstance(item, str) else item.xml() for item in writer.items)
     if writer.last_page_footer is None:
         body += sect_pr()
     else:
-        # the 版记 is the footer of a last section that starts on an even page
-        writer.end_section(sect_pr())
-        body = "".join(i if isinstance(i, str) else i.xml() for i in writer.items)
         # the last section's one (empty) paragraph, in the body style like every other
         body += f'<w:p><w:pPr><w:pStyle w:val="{STYLES["body"].style_id}"/></w:pPr></w:p>'
         body += sect_pr(last_page=True)
@@ -198,7 +199,7 @@ class _Body:
     def blank(self) -> None:
         self.paragraph("body").ind = 'w:firstLine="0"'
 
-    def blocks(self, document: Document) -> str:
+    def blocks(self, document: Document) -> None:
         for block in document.blocks:
             if isinstance(block, Title):
                 self.title(block.text, block.lines)
@@ -225,7 +226,6 @@ class _Body:
                 self.signature(block)
             elif isinstance(block, PageBreak):
                 self.paragraph("body").content = '<w:r><w:br w:type="page"/></w:r>'
-        return "".join(item if isinstance(item, str) else item.xml() for item in self.items)
 
     def title(self, text: str, given: list[str] | None = None, style: str = "title") -> None:
         paragraph = self.paragraph(style)

@@ -125,12 +125,16 @@ caption {{ font-family: {font(HEADING_FONTS[1][0])}; font-size: {BODY_PT}pt; lin
 """
 
 
+def _title(text: str, given: list[str] | None = None) -> str:
+    """A title's lines (as given, or broken as the DOCX breaks them), one <br> apart."""
+    return "<br>".join(escape(line) for line in given or title_lines(text))
+
+
 def to_html(document: Document, meta: Meta) -> str:
     body: list[str] = []
     for block in document.blocks:
         if isinstance(block, Title):
-            lines = "<br>".join(escape(line) for line in block.lines or title_lines(block.text))
-            body.append(f"<h1>{lines}</h1>")
+            body.append(f"<h1>{_title(block.text, block.lines)}</h1>")
         elif isinstance(block, Masthead):
             body.append(_masthead(block))
         elif isinstance(block, AttachmentNote):
@@ -139,8 +143,7 @@ def to_html(document: Document, meta: Meta) -> str:
             body.append(f"<p>{escape(block.text)}</p>")
         elif isinstance(block, Annex):
             body.append(f'<p class="annex-label">{escape(block.label)}</p>')
-            lines = "<br>".join(escape(line) for line in title_lines(block.title))
-            body.append(f'<h1 class="annex-title">{lines}</h1>')
+            body.append(f'<h1 class="annex-title">{_title(block.title)}</h1>')
         elif isinstance(block, Imprint):
             body.append(_imprint(block))
         elif isinstance(block, Recipients):
