@@ -139,8 +139,9 @@ def title_lines(title: str, per_line: int = CHARS_PER_TITLE_LINE) -> list[str]:
     A title that fits stays one line. Otherwise it gets the fewest lines that fit, broken
     only between words (found by jieba, loaded only now), never inside a number or a Latin
     word, never before closing or after opening punctuation. Among those breaks the lines
-    are made as even as possible; a space in the title is the preferred break (dropped
-    there), the end of an organisation name, 年度, 关于 … are preferred too, a break inside
+    are made as even as possible; a space in the title is the preferred break (the break
+    takes its place, as in any typesetting: LibreOffice would count a space left at the
+    end of a centred line), the end of an organisation name, 年度, 关于 … are preferred too, a break inside
     a 《书名》 is avoided, and a 正梯形 (upper line no longer) is preferred to an 倒梯形.
     When no break between words fits, any break between Chinese characters is used.
     """
@@ -170,13 +171,13 @@ def _word_breaks(text: str) -> set[int]:
 
 def _soft_breaks(text: str) -> set[int]:
     """Positions a line may break at: not inside a Latin word or number, not before closing
-    or after opening punctuation, not next to a space unless at it."""
+    or after opening punctuation, not before a space (after it is the preferred break)."""
     found = set()
     for i in range(1, len(text)):
         prev, ch = text[i - 1], text[i]
-        if ch in _NO_START or prev in _NO_END:
-            continue
-        at_space = prev in _SPACES or ch in _SPACES
+        if ch in _NO_START or prev in _NO_END or ch in _SPACES:
+            continue  # a space ends the line before the break, never starts the next
+        at_space = prev in _SPACES
         if not at_space and prev.isascii() and ch.isascii() and (prev.isalnum() or ch.isalnum()):
             continue
         if (prev.isdigit() or prev == ".") and ch.isdigit():
@@ -187,7 +188,7 @@ def _soft_breaks(text: str) -> set[int]:
 
 def _break_bonus(text: str, end: int) -> float:
     """How much a break at ``end`` is preferred (negative: avoided)."""
-    if text[end - 1] in _SPACES or text[end] in _SPACES:
+    if text[end - 1] in _SPACES:
         return 6.0
     bonus = 0.0
     if text[:end].count("《") > text[:end].count("》"):
@@ -252,7 +253,7 @@ def _balanced(text: str, allowed: list[int], per_line: int) -> list[str] | None:
         if result is not None:
             lines, start = [], 0
             for end in result[1]:
-                lines.append(text[start:end].strip(_SPACES))
+                lines.append(text[start:end].rstrip(_SPACES))
                 start = end
             return lines
     return None
@@ -288,11 +289,19 @@ def _greedy_lines(title: str, per_line: int) -> list[str]:
     after = sorted({i + len(w) for w in _BREAK_AFTER for i in _find_all(title, w)})
     before = sorted({i for w in _BREAK_BEFORE for i in _find_all(title, w)})
     splits_word = [
-        0 < i < n and title[i - 1].isascii() and title[i].isascii() and title[i].isalnum()
+        0 < i < n
+        and (
+            title[i] in _SPACES
+            or (title[i - 1].isascii() and title[i].isascii() and title[i].isalnum())
+        )
         for i in range(n + 1)
     ]
     words = sorted(i for i in {*after, *before} if 0 < i < n and not splits_word[i])
-    soft = [i for i in range(1, n) if not (title[i - 1].isascii() and title[i].isascii())]
+    soft = [
+        i
+        for i in range(1, n)
+        if title[i] not in _SPACES and not (title[i - 1].isascii() and title[i].isascii())
+    ]
     anywhere = list(range(1, n))
     lines: list[str] = []
     start = 0

@@ -11,7 +11,7 @@ from typing import Any
 
 import docx as python_docx
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from kxreport.document import (
@@ -26,6 +26,7 @@ from kxreport.document import (
     Title,
     parse,
 )
+from kxreport.layout import title_lines
 from kxreport.model import YearFile
 from kxreport.render import render
 from kxreport.writers import docx
@@ -158,6 +159,12 @@ def _blocks(data: Any) -> tuple[list[tuple[Any, ...]], list[str], list[str]]:
             for cell in element.iter():
                 if cell.tag.endswith("}tc"):
                     out.append("".join(t.text or "" for t in cell.iter() if t.tag.endswith("}t")))
+    # a title too wide for one line is broken between words; a break at a space takes the
+    # space's place (layout.title_lines), so that one paragraph is compared as laid out
+    titles = [b for b in blocks if isinstance(b, Title)]
+    for title in titles:
+        shown = "".join(title.lines or title_lines(title.text))
+        out = [title.text if t == shown else t for t in out]
     return shape, texts, [t for t in out if t]
 
 
@@ -189,11 +196,14 @@ ALPHABET = st.sampled_from(CONSTRUCTS) | st.text(
     min_size=1,
     max_size=3,
 )
+TITLE_FIELD = next(field for field in FIELDS if field[1] == ("title",))
 hostile = st.lists(ALPHABET, min_size=1, max_size=12).map("".join)
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(field=st.sampled_from(FIELDS), text=hostile)
+# found by CI: a title wide enough to break, with a space where it breaks
+@example(field=TITLE_FIELD, text="******{{ doc.org.name }}[x](http://x)")
 def test_text_fields_keep_the_structure_and_come_back_exactly(field, text):
     data, path = field
     token = _token(data, path)

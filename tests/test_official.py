@@ -334,9 +334,13 @@ def test_titles_break_between_words_and_balance(title):
 
 def test_a_space_is_the_preferred_break():
     assert title_lines("聚合力稳步调 抓重点促提升 延边州扎实推进全民科学素质提升") == [
-        "聚合力稳步调 抓重点促提升",
+        "聚合力稳步调 抓重点促提升",  # the break takes the space's place
         "延边州扎实推进全民科学素质提升",
     ]
+    title = "Science Week " * 4 + "科学技术协会"
+    lines = title_lines(title)
+    assert " ".join(lines) == title.strip()
+    assert not any(line != line.strip() for line in lines), lines
     assert title_lines("示例县科协2023年工作总结") == ["示例县科协2023年工作总结"]
 
 
