@@ -19,6 +19,8 @@ from .writers import formats_help
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from .report import PlainConsole
+
 
 class _Chinese:
     """Chinese usage line and help-option text (click prints them in English), laid out by
@@ -119,7 +121,7 @@ FilesArg = Annotated[
 ]
 
 
-def _stderr() -> Console:
+def _stderr() -> Console | PlainConsole:
     from .report import stderr
 
     return stderr()
@@ -345,10 +347,13 @@ def _verdict(outcome: Any, check: bool) -> str:
 
 def _with_progress(sources: list[Path], show: Any, run: Any, label: str = "生成中") -> Any:
     """Run with a rich progress bar on a terminal; each outcome is shown as it arrives."""
+    from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
+    console = _stderr()
+    assert isinstance(console, Console)  # called only on a terminal
     with Progress(
-        TextColumn(label), BarColumn(), MofNCompleteColumn(), console=_stderr(), transient=True
+        TextColumn(label), BarColumn(), MofNCompleteColumn(), console=console, transient=True
     ) as progress:
         task = progress.add_task("build", total=len(sources))
 

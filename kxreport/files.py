@@ -13,10 +13,8 @@ by a killed process is removed the next time that output is written.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import re
-import secrets
 import signal
 import stat
 import sys
@@ -101,6 +99,8 @@ _MAX_NAME_BYTES = 160  # the temporary name adds about 30 bytes; NAME_MAX is 255
 def _temp_prefix(name: str) -> str:
     """``.NAME.``; long names are shortened (with a hash) so the temporary name fits."""
     if len(name.encode("utf-8", "surrogateescape")) > _MAX_NAME_BYTES:
+        import hashlib
+
         digest = hashlib.sha1(name.encode("utf-8", "surrogateescape")).hexdigest()[:12]
         name = name[:40] + "~" + digest
     return f".{name}."
@@ -159,7 +159,7 @@ def _mode_for(path: Path) -> int:
 
 
 def _write_temporary(path: Path, data: bytes) -> Path:
-    name = f"{_temp_prefix(path.name)}kxreport-{os.getpid()}-{secrets.token_hex(4)}{_TEMP_SUFFIX}"
+    name = f"{_temp_prefix(path.name)}kxreport-{os.getpid()}-{os.urandom(4).hex()}{_TEMP_SUFFIX}"
     tmp = path.parent / name
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
     try:
@@ -239,3 +239,26 @@ def install_signal_handlers() -> None:
             signum = getattr(signal, name, None)
             if signum is not None and signal.getsignal(signum) in (signal.SIG_DFL, None):
                 signal.signal(signum, _raise_interrupted)
+
+
+def cache_folder() -> Path:
+    """kxreport's own cache (``$XDG_CACHE_HOME/kxreport``, else ``~/.cache/kxreport``):
+    things made once and reused by later runs (compiled templates, a LibreOffice profile)."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "kxreport"
+
+
+def private_folder(path: Path) -> Path | None:
+    """``path`` made (0700) if needed, or None when it cannot be made or when someone else
+    could write into it (another owner, group- or world-writable): what is loaded from a
+    cache must be what this user put there. Never raises."""
+    try:
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
+        info = path.stat()
+    except (OSError, RuntimeError):
+        return None
+    if not stat.S_ISDIR(info.st_mode):
+        return None
+    if hasattr(os, "getuid") and (info.st_uid != os.getuid() or info.st_mode & 0o022):
+        return None
+    return path

@@ -26,6 +26,7 @@ import time
 from pathlib import Path
 
 from .errors import OutputError
+from .files import cache_folder
 
 # where Debian's texlive-lang-chinese puts the Fandol fonts (not on fontconfig's path)
 FANDOL_DIRS = (
@@ -44,9 +45,8 @@ def fontconfig() -> str:
     """A fontconfig configuration that maps every font name of the layout (and the names
     the same faces go by elsewhere) to its free Simplified Chinese stand-ins, strongly, so
     that no Japanese or Traditional form is picked."""
-    from xml.sax.saxutils import escape
-
     from .layout import FACES
+    from .text import xml_escape as escape
 
     rules = []
     for face in FACES.values():
@@ -95,11 +95,6 @@ def convert(
 
 
 # --- the profile, made once -------------------------------------------------------------
-
-
-def cache_folder() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "kxreport"
 
 
 def _profile_template() -> Path:

@@ -8,6 +8,7 @@ template does wrong becomes a :class:`TemplateError` naming the template file an
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, fields, is_dataclass
@@ -275,10 +276,45 @@ def _environment(user_dir: str | None) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        bytecode_cache=_bytecode_cache(),
     )
     env.filters.update(FILTERS)
     env.globals.update(GLOBALS)
     return env
+
+
+class _CompiledTemplates(jinja2.FileSystemBytecodeCache):
+    """Templates compiled by earlier runs (compiling is most of a cold render). Jinja keys
+    each entry by the template's name and file and checks its source's checksum, so an
+    edited template is compiled anew. A cache that cannot be read or written is no cache,
+    never an error."""
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except Exception:  # a damaged entry (cut short, not ours): compile instead
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)
+
+
+def _bytecode_cache() -> jinja2.BytecodeCache | None:
+    """The compiled-template cache, in a folder of its own for this kxreport and Jinja and
+    this environment (the code generator and options of ``sandbox.py`` and this module
+    shape the compiled code), private to the user; None when there is no such folder."""
+    import hashlib
+
+    from . import __version__
+    from .files import cache_folder, private_folder
+
+    key = hashlib.sha256(f"{__version__} {jinja2.__version__}".encode())
+    for module in (__file__, sandbox.__file__):
+        with contextlib.suppress(OSError):
+            key.update(Path(module).read_bytes())
+    folder = private_folder(cache_folder() / "templates" / key.hexdigest()[:16])
+    return _CompiledTemplates(str(folder)) if folder else None
 
 
 def template_attributes() -> dict[type, frozenset[str]]:

@@ -51,22 +51,50 @@ def plain(text: object, *, newlines: bool = False) -> str:
     return _UNSAFE.sub(visible, str(text))
 
 
-def stderr() -> Console:
-    """A console on standard error that prints text as it is: no markup, no emoji codes
-    (``:100:`` stays ``:100:``), no highlighting. rich is imported lazily; the console is
-    made once (it looks up ``sys.stderr`` when it prints)."""
+class PlainConsole:
+    """Standard error when it is not a terminal (CI logs, pipes, files, editors): each text
+    on a line of its own, as it is, without importing rich. Has the part of rich's
+    ``Console`` that kxreport uses."""
+
+    is_terminal = False
+
+    def print(self, text: object = "", style: str | None = None) -> None:
+        sys.stderr.write(f"{text}\n")
+        sys.stderr.flush()
+
+
+def stderr() -> Console | PlainConsole:
+    """Where our messages go: standard error. On a terminal (or with ``FORCE_COLOR``) a rich
+    console that prints text as it is: no markup, no emoji codes (``:100:`` stays
+    ``:100:``), no highlighting, in colour; elsewhere a plain one, so that rich is not even
+    imported. Made once (each looks up ``sys.stderr`` when it prints)."""
     global _console
     if _console is None:
+        if not _on_terminal():
+            return PlainConsole()
         from rich.console import Console
 
         _console = Console(stderr=True, highlight=False, soft_wrap=True, markup=False, emoji=False)
     return _console
 
 
+def _on_terminal() -> bool:
+    import os
+
+    if os.environ.get("FORCE_COLOR") or os.environ.get("TTY_COMPATIBLE") == "1":
+        return True  # rich's own switches for CI logs that show colour
+    try:
+        return sys.stderr.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
 _console: Console | None = None
 
 
-def say(text: object, style: str | None = None, *, console: Console | None = None) -> None:
+def say(
+    text: object, style: str | None = None, *, console: Console | PlainConsole | None = None
+) -> None:
     """Print one of our messages (which may quote user text) on standard error, safely."""
     (console or stderr()).print(plain(text, newlines=True), style=style)
 
@@ -173,12 +201,12 @@ class Reporter:
 
 
 def _print_text(diagnostics: list[Diagnostic]) -> None:
-    from rich.cells import cell_len
-
     console = stderr()
     for d in diagnostics:
         console.print(plain(d.format()), style="red" if d.severity == "error" else "yellow")
         if d.source is not None:
+            from rich.cells import cell_len  # the caret's place under wide characters
+
             gutter = f"{d.line:>5} | "
             console.print(gutter + plain(d.source))
             caret = " " * cell_len(plain(d.source[: d.column - 1]))

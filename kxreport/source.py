@@ -13,7 +13,7 @@ import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -442,6 +442,25 @@ def _syntax_message(problem: str) -> str:
     return f"YAML 语法错误（{problem}）"
 
 
+@lru_cache(maxsize=1)
+def _resolver() -> type:
+    """ruamel's resolver, looking up the YAML version's rules once per file: ruamel looks
+    them up twice for every scalar (and under the C parser, which has no scanner to ask,
+    through a caught AttributeError each time), though the version of a file read by the
+    C parser is always the same."""
+    from ruamel.yaml.resolver import VersionedResolver
+
+    class OnceResolver(VersionedResolver):  # type: ignore[misc]
+        @property
+        def versioned_resolver(self) -> Any:
+            rules = self.__dict__.get("_kxreport_rules")
+            if rules is None:
+                rules = self.__dict__["_kxreport_rules"] = super().versioned_resolver
+            return rules
+
+    return OnceResolver
+
+
 def _compose(source: SourceFile) -> tuple[Any, list[Diagnostic] | None]:
     """Parse the text into a node tree, or return the syntax problem."""
     from ruamel.yaml import YAML
@@ -450,7 +469,9 @@ def _compose(source: SourceFile) -> tuple[Any, list[Diagnostic] | None]:
 
     if nesting_bound(source.text) <= C_PARSER_DEPTH:
         try:  # fast path: the C parser when ruamel.yaml.clib is installed; same resolution
-            return YAML(typ="safe").compose(io.StringIO(source.text)), None
+            fast = YAML(typ="safe")
+            fast.Resolver = _resolver()
+            return fast.compose(io.StringIO(source.text)), None
         except (YAMLError, RecursionError, ValueError):
             pass  # parse again with the round-trip parser, whose messages we translate
     yaml = YAML(typ="rt")

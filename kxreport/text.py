@@ -101,13 +101,18 @@ def _escape_line_start(match: re.Match[str]) -> str:
     return lead + "\\" + marker
 
 
-def html_escape(text: str) -> str:
-    """Text inside an HTML block of the Markdown (the signature): entities for ``& < > "``,
-    and no line break, which would end the block."""
-    text = _LINE_BREAK.sub(" ", str(text))
+def xml_escape(text: str) -> str:
+    """Text for XML or HTML, in an element or a double-quoted attribute: ``& < > "`` as
+    entities."""
     return (
         text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
     )
+
+
+def html_escape(text: str) -> str:
+    """Text inside an HTML block of the Markdown (the signature): entities for ``& < > "``,
+    and no line break, which would end the block."""
+    return xml_escape(_LINE_BREAK.sub(" ", str(text)))
 
 
 # Characters no report may hold: those XML 1.0 (and so a .docx) cannot hold, C1 control
@@ -144,6 +149,8 @@ _HALF_PARENS = re.compile(r"\(([^()\n]{0,200})\)")
 _STRAIGHT_QUOTES = re.compile(r'"([^"\n]{1,200})"')
 _YEAR_RANGE = re.compile(r"((?:19|20)\d{2})\s*[-~～–－]\s*((?:19|20)\d{2})(?=\s*年)")
 _MONTH_RANGE = re.compile(r"(?<!\d)(\d{1,2})\s*[-~～–－]\s*(\d{1,2})(?=\s*月)")
+# a character without which none of the patterns above can match (most texts have none)
+_MAY_CHANGE = re.compile(r'[,:;?!()"\-~～–－]')
 
 
 def normalize_punctuation(text: str) -> str:
@@ -164,6 +171,8 @@ def punctuation_problems(text: str) -> list[tuple[int, str, str]]:
 
 def _punctuation_parts(text: str) -> list[tuple[int, str, str]]:
     """The text as consecutive (offset, original, replacement) pieces."""
+    if not _MAY_CHANGE.search(text):
+        return [(0, text, text)] if text else []
     changes: list[tuple[int, int, str]] = []
 
     def has_han(s: str) -> bool:

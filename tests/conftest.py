@@ -1,11 +1,21 @@
 from __future__ import annotations
 
+import atexit
+import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import venv
 from pathlib import Path
 
 import pytest
+
+# The tests' own cache (compiled templates, the LibreOffice profile), made once per run
+# and removed after it: the tests never read or fill the user's ~/.cache/kxreport.
+_CACHE = tempfile.mkdtemp(prefix="kxreport-tests-cache-")
+os.environ["XDG_CACHE_HOME"] = _CACHE
+atexit.register(shutil.rmtree, _CACHE, ignore_errors=True)
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"

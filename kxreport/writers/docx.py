@@ -55,7 +55,7 @@ from ..layout import (
     text_width,
     title_lines,
 )
-from ..text import FORBIDDEN_CHARS
+from ..text import FORBIDDEN_CHARS, xml_escape
 from .docx_parts import (
     CHAR_TWIPS,
     DOCUMENT_CLOSE,
@@ -119,10 +119,7 @@ _CJK_PUNCTUATION = re.compile(r"([“”‘’—…·]+)")
 def _esc(text: str) -> str:
     """Text for XML; characters XML cannot hold are left out, so that a document Word
     would refuse to open can never be written (the loader refuses them in data)."""
-    text = FORBIDDEN_CHARS.sub("", text)
-    return (
-        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
-    )
+    return xml_escape(FORBIDDEN_CHARS.sub("", text))
 
 
 def runs_xml(

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from xml.sax.saxutils import quoteattr
 
 from ..layout import (
     ANNEX_LABEL_FONT,
@@ -33,6 +32,7 @@ from ..layout import (
     TYPE_AREA_MM,
     XIAOBIAOSONG,
 )
+from ..text import xml_escape
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -107,8 +107,8 @@ STYLES = {
 def fonts_xml(latin: str, east_asia: str) -> str:
     """Latin text in ``latin``, CJK text in ``east_asia``; never a theme font."""
     return (
-        f"<w:rFonts w:ascii={quoteattr(latin)} w:hAnsi={quoteattr(latin)} "
-        f'w:cs={quoteattr(LATIN)} w:eastAsia={quoteattr(east_asia)} w:hint="eastAsia"/>'
+        f'<w:rFonts w:ascii="{xml_escape(latin)}" w:hAnsi="{xml_escape(latin)}" '
+        f'w:cs="{xml_escape(LATIN)}" w:eastAsia="{xml_escape(east_asia)}" w:hint="eastAsia"/>'
     )
 
 
@@ -241,7 +241,7 @@ def _font_table() -> str:
         charset = "86" if cjk else "00"
         family = "modern" if face.generic == "sans-serif" else "roman"
         entries.append(
-            f'<w:font w:name={quoteattr(face.name)}>{alt}<w:charset w:val="{charset}"/>'
+            f'<w:font w:name="{xml_escape(face.name)}">{alt}<w:charset w:val="{charset}"/>'
             f'<w:family w:val="{family}"/><w:pitch w:val="{"fixed" if cjk else "variable"}"/>'
             "</w:font>"
         )
