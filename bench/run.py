@@ -262,6 +262,8 @@ def main() -> None:
             "build_md_ms": [*cmd, "build", EXAMPLE.name, "-f", "md", "-o", "out"],
             "build_docx_ms": [*cmd, "build", EXAMPLE.name, "-f", "docx", "-o", "out"],
         }
+        # the floor under every Python command on this machine: the interpreter starting
+        single = {"python_ms": [sys.executable, "-c", "pass"], **single}
         for name, argv in single.items():
             results[name] = round(median_ms(argv, args.runs, work), 1)
             print(f"{name:>16}: {results[name]:8.1f} ms", flush=True)
@@ -345,6 +347,7 @@ def main() -> None:
     print()
     print(f"{'figure':<28}{'measured':>12}{'target':>16}")
     rows = [
+        ("python -c pass (ms)", results["python_ms"], ""),
         ("cold --help (ms)", results["help_ms"], f"≤ {TARGETS['help_ms']}"),
         ("cold validate (ms)", results["validate_ms"], f"≤ {TARGETS['validate_ms']}"),
         ("cold build md (ms)", results["build_md_ms"], ""),

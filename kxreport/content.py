@@ -17,7 +17,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationInfo,
+    model_validator,
+)
 
 from .errors import Diagnostic, Severity
 from .source import Loc, Source
@@ -81,12 +88,13 @@ class Finding:
     offset: int = 0  # where in the needle the problem is (the needle gives context)
 
 
-# any of the rules' patterns: one scan decides that a text (most texts) has no slot
-_ANY_SLOT = re.compile("|".join(f"(?:{pattern.pattern})" for _, pattern, _ in SLOT_RULES))
+# Every match of a rule above contains one of these characters: a text without any (most
+# texts) is done with one quick scan. tests/test_content.py checks it against the rules.
+SLOT_TRIGGERS = re.compile(r"[Xx×*#_＿\[【（%％万亿个]")
 
 
 def unfilled_slots(text: str) -> Iterator[Finding]:
-    if not _ANY_SLOT.search(text):
+    if not SLOT_TRIGGERS.search(text):
         return
     for code, pattern, message in SLOT_RULES:
         for match in pattern.finditer(text):
@@ -131,21 +139,24 @@ class StaleRule(BaseModel):
     _origin: tuple[str, int, int, str | None] | None = PrivateAttr(default=None)
 
     @model_validator(mode="after")
-    def _one_of(self) -> StaleRule:
-        import regex
-
+    def _one_of(self, info: ValidationInfo) -> StaleRule:
         if bool(self.phrase) == bool(self.pattern):
             raise ValueError("phrase 和 pattern 必须且只能写一个")
         if len(self.phrase or self.pattern or "") > MAX_PATTERN:
             raise ValueError(f"提法或正则表达式太长（最多 {MAX_PATTERN} 个字）")
-        if self.pattern:
+        if not self.pattern:
+            return self
+        if (info.context or {}).get("shipped"):  # ours: run by ``re``, like every shipped rule
+            empty = re.fullmatch(self.pattern, "") is not None
+        else:
+            import regex
+
             try:
-                compiled = _compiled(self.pattern)
-                empty = compiled.fullmatch("", timeout=0.1) is not None
+                empty = _compiled(self.pattern).fullmatch("", timeout=0.1) is not None
             except (regex.error, TimeoutError) as exc:
                 raise ValueError(f"正则表达式有误：{exc}") from None
-            if empty:
-                raise ValueError("正则表达式不能匹配空文字（它会在每个位置都匹配）")
+        if empty:
+            raise ValueError("正则表达式不能匹配空文字（它会在每个位置都匹配）")
         return self
 
     @property
@@ -164,8 +175,9 @@ class RulesFile(BaseModel):
     rules: list[StaleRule] = Field(title="提法规则", description="过时提法的规则列表。")
 
 
-def load_rules(path: Path) -> tuple[list[StaleRule], list[Diagnostic]]:
-    """A rules file, or the diagnostics that say why it cannot be used."""
+def load_rules(path: Path, *, shipped: bool = False) -> tuple[list[StaleRule], list[Diagnostic]]:
+    """A rules file, or the diagnostics that say why it cannot be used. The ``shipped``
+    file is kxreport's own: its patterns run on ``re`` without time limits."""
     from pydantic import ValidationError
 
     from .messages import validation_diagnostics
@@ -175,7 +187,7 @@ def load_rules(path: Path) -> tuple[list[StaleRule], list[Diagnostic]]:
     if not read.readable or read.source is None:
         return [], read.diagnostics
     try:
-        rules = RulesFile.model_validate(read.data).rules
+        rules = RulesFile.model_validate(read.data, context={"shipped": shipped}).rules
     except ValidationError as exc:
         return [], [*read.diagnostics, *validation_diagnostics(exc, read.source, RulesFile)]
     for index, rule in enumerate(rules):
@@ -186,7 +198,7 @@ def load_rules(path: Path) -> tuple[list[StaleRule], list[Diagnostic]]:
 
 @lru_cache(maxsize=1)
 def builtin_rules() -> tuple[StaleRule, ...]:
-    rules, problems = load_rules(RULES_FILE)
+    rules, problems = load_rules(RULES_FILE, shipped=True)
     if problems:  # a packaging mistake, not user input
         raise RuntimeError("; ".join(d.format() for d in problems))
     return tuple(rules)
