@@ -95,6 +95,18 @@ IMPRINT_THIN_PT = 0.75
 ANNEX_LABEL_FONT = HEITI
 
 
+SIGNERS_PER_LINE = 2  # 7.2.4: 一般每行排两个姓名
+
+
+def signer_lines(signers: list[str]) -> list[str]:
+    """签发人 names two to a line, a full-width space between them (GB/T 9704 7.2.4); the
+    writers start every line under the first name and put 发文字号 on the last line."""
+    return [
+        "\u3000".join(signers[i : i + SIGNERS_PER_LINE])
+        for i in range(0, len(signers), SIGNERS_PER_LINE)
+    ]
+
+
 def mark_size(mark: str) -> float:
     """The point size of the 发文机关标志: the largest up to 初号 that keeps it on one line
     of the type area."""

@@ -41,6 +41,8 @@ _PRINTED = re.compile(
 )
 _NAME_SEPARATORS = re.compile(r"[，、,；;]\s*|\s{2,}|\u3000+")
 _PERSON_SEPARATORS = re.compile(r"[，、,；;\s\u3000]+")  # a person's name has no space
+# a line of one or two names only: a further line of 签发人
+_NAMES_ONLY = re.compile(r"^\s*[\u4e00-\u9fff·]{2,6}(?:[\s\u3000]+[\u4e00-\u9fff·]{2,6})?\s*$")
 
 
 @dataclass
@@ -191,6 +193,13 @@ def _masthead(blocks: list[Block], parts: Parts) -> list[Block]:
         elif number and "mark" in found:
             _number_line(text, found, parts)
             index += 1
+            # several 签发人 two a line (7.2.4): further lines of names, the last with 发文字号
+            while "number" not in found and index < len(blocks) and blocks[index].rows is None:
+                more = blocks[index].full_text
+                if not (_NUMBER.match(more) or _NAMES_ONLY.match(more)):
+                    break
+                _number_line(more, found, parts)
+                index += 1
             break
         else:
             break
@@ -208,6 +217,12 @@ def _number_line(text: str, found: dict[str, Any], parts: Parts) -> None:
         found["number"] = f"{number['code']}〔{number['year']}〕{int(number['seq'])}号"
         if found["number"] != re.sub(r"\s+", "", written):
             parts.notes.append(f"发文字号“{written}”按 GB/T 9704 改写为“{found['number']}”")
-    signers = _SIGNERS.search(text)
+    rest = text[number.end() :] if number else text
+    signers = _SIGNERS.search(rest)
     if signers:
-        found["signers"] = [n for n in _PERSON_SEPARATORS.split(signers["names"]) if n]
+        names = signers["names"]
+    elif "signers" in found:  # a further line of names, under the first name
+        names = rest
+    else:
+        return
+    found.setdefault("signers", []).extend(n for n in _PERSON_SEPARATORS.split(names) if n)

@@ -51,7 +51,15 @@ def test_validate_imports_no_rendering_writing_or_terminal_library(tmp_path):
     shutil.copy(EXAMPLE, tmp_path)
     modules = loaded(tmp_path, "validate", EXAMPLE.name)
     assert {"pydantic", "ruamel"} <= packages(modules)
-    assert not packages(modules) & {"rich", "jinja2", "markdown_it", "docx", "lxml", "jieba", "regex"}
+    assert not packages(modules) & {
+        "rich",
+        "jinja2",
+        "markdown_it",
+        "docx",
+        "lxml",
+        "jieba",
+        "regex",
+    }
     assert not {"kxreport.render", "kxreport.writers.docx", "kxreport.office"} & modules
 
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import example, given, settings
+from hypothesis import example as known
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kxreport.content import builtin_rules, load_rules, stale_wording, traditional, unfilled_slots
@@ -208,14 +209,16 @@ def test_examples_are_free_of_findings():
 @given(
     st.lists(
         st.sampled_from(
-            list("Xx×*#_＿[]【】（）%％万亿个共达增长为约成元百分点人次名份篇一二三0123 。，；、")
-            + ["个百分点", "亿元", "万元", "XX", "***", "##", "__", "多人"]
+            [
+                *"Xx×*#_＿[]【】（）%％万亿个共达增长为约成元百分点人次名份篇一二三0123 。，；、",
+                *("个百分点", "亿元", "万元", "XX", "***", "##", "__", "多人"),
+            ]
         ),
         max_size=30,
     ).map(lambda pieces: "科技" + "".join(pieces))
 )
-@example("提高个百分点")
-@example("共亿元，达%，人次万，万多人，x份，XX，***，##，__，[ ]，【】，（）")
+@known("提高个百分点")
+@known("共亿元，达%，人次万，万多人，x份，XX，***，##，__，[ ]，【】，（）")
 def test_every_slot_contains_a_trigger_character(text):
     """The quick pre-scan of unfilled_slots never hides a slot a rule would find."""
     from kxreport.content import SLOT_RULES, SLOT_TRIGGERS

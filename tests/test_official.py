@@ -284,6 +284,65 @@ def test_docx_imprint_on_an_even_last_page(sample):
     assert sections[0].footer.paragraphs[0].text.startswith("— ")
 
 
+SIGNERS = (
+    MINIMAL
+    + """dispatch:
+  number: 示县科协发〔2024〕3号
+  signers: [王明, 欧阳明华, 李四]
+"""
+)
+
+
+def test_several_signers_two_a_line_the_number_on_the_last(write_yaml):
+    out = render(load(write_yaml(SIGNERS)).model)
+    document = docx.Document(io.BytesIO(docx_writer.write(out)))
+    lines = [p for p in document.paragraphs if "王明" in p.text or "李四" in p.text]
+    assert [p.text for p in lines] == [
+        "\t签发人：王明\u3000欧阳明华",
+        "示县科协发〔2024〕3号\t\t李四",
+    ]
+    stops = [
+        [(t.get(qn("w:val")), t.get(qn("w:pos"))) for t in _ppr_child(p, "w:tabs")] for p in lines
+    ]
+    assert stops[0] == stops[1]  # the names of both lines start at the same stop
+    (_, label_at), (_, names_at) = stops[0]
+    assert int(names_at) - int(label_at) == 4 * 320  # “签发人：” just before the names
+    # the longest line ends one character in from the right of the type area
+    assert int(names_at) + 7 * 320 == round(156 / 25.4 * 1440) - 320  # 王明　欧阳明华
+    page = html_writer.write(out).decode()
+    assert (
+        '<p class="signed"><span>示县科协发〔2024〕3号</span><span class="signers">'
+        '<span>签发人：</span><span class="signer">王明\u3000欧阳明华</span>'
+        '<span></span><span class="signer">李四</span></span></p>'
+    ) in page
+
+
+@needs_office
+def test_several_signers_line_up_in_the_pdf(tmp_path, write_yaml):
+    path = write_yaml(SIGNERS)
+    result = runner.invoke(app, ["build", str(path), "-f", "pdf", "-o", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    box = subprocess.run(
+        ["pdftotext", "-bbox", "-f", "1", "-l", "1", str(tmp_path / f"{path.stem}.pdf"), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    words = {
+        m[5]: (float(m[1]), float(m[2]), float(m[3]))
+        for m in re.finditer(
+            r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]+)<', box
+        )
+        for m in [(None, *m.groups())]
+    }
+    first = words["签发人：王明"]  # pdftotext keeps the label and the first name together
+    assert abs(words["李四"][0] - (first[2] - 2 * 16)) < 1  # under the first name (3号: 16 pt)
+    assert abs(words["李四"][1] - words["示县科协发〔2024〕3"][1]) < 1  # number on the last line
+    assert words["李四"][1] > first[1] + 20  # a line lower
+    right = 595.3 - 26 * 72 / 25.4  # the type area's right edge (A4, 26 mm margin)
+    assert abs(words["欧阳明华"][2] - (right - 16)) < 2  # one 3号 character in
+
+
 def test_documents_without_the_elements_keep_their_layout():
     document = docx.Document(io.BytesIO(docx_writer.write(rendered(EXAMPLES / "linfen-2022.yaml"))))
     assert len(document.sections) == 1
@@ -408,6 +467,28 @@ NOTICE = """\
 抄送：州人民政府办公室，州科技局。
 延边州科学技术协会办公室        2023年3月6日印发
 """
+
+
+def test_import_reads_several_signers_over_lines(tmp_path, write_yaml):
+    """Our own DOCX with three 签发人 (two lines, 发文字号 on the second), and the same as
+    typed lines of text: the names and the number come back."""
+    built = tmp_path / "built"
+    done = runner.invoke(app, ["build", str(write_yaml(SIGNERS)), "-f", "docx", "-o", str(built)])
+    assert done.exit_code == 0, done.output
+    typed = tmp_path / "typed.txt"
+    typed.write_text(
+        "示例县科学技术协会文件\n签发人：王明　欧阳明华\n示县科协发〔2024〕3号　　李四\n"
+        "示例县科协2023年工作总结\n一、加强科普阵地建设\n全年新建科普e站20个。\n"
+        "示例县科学技术协会\n2024年1月10日\n",
+        encoding="utf-8",
+    )
+    for source in (*built.glob("*.docx"), typed):
+        out = tmp_path / f"imported-{source.stem}.yaml"
+        done = runner.invoke(app, ["import", str(source), "-o", str(out)])
+        assert done.exit_code == 0, done.output
+        dispatch = load(out).model.dispatch
+        assert dispatch.signers == ["王明", "欧阳明华", "李四"], source
+        assert dispatch.number == "示县科协发〔2024〕3号"
 
 
 def test_import_reads_the_official_elements_of_a_notice(tmp_path):

@@ -52,6 +52,7 @@ from ..layout import (
     XIAOBIAOSONG,
     mark_size,
     signature_indents,
+    signer_lines,
     text_width,
     title_lines,
 )
@@ -258,19 +259,10 @@ class _Body:
         )
         self.blank()
         self.blank()
-        if block.number or block.signers:
-            number = self.paragraph("masthead")
-            content = runs_xml(block.number or "", FANGSONG, FANGSONG)
-            if block.signers:
-                # 上行文: 发文字号 one character in from the left, 签发人 from the right
-                names = "\u3000".join(block.signers)
-                content += "<w:r><w:tab/></w:r>" + runs_xml(SIGNER_PREFIX, FANGSONG, FANGSONG)
-                content += runs_xml(names, KAITI, FANGSONG)
-                number.ind = f'w:left="{CHAR_TWIPS}" w:right="{CHAR_TWIPS}"'
-                number.tabs = f'<w:tab w:val="right" w:pos="{TYPE_AREA_TWIPS - CHAR_TWIPS}"/>'
-            else:
-                number.jc = "center"
-            number.content = content
+        if block.signers:
+            self.signers(block.number or "", block.signers)
+        elif block.number:
+            self.paragraph("masthead", block.number).jc = "center"
         # the red line SEPARATOR_GAP_MM under the number's glyphs: the line box of the
         # number reaches (LINE_PT - BODY_PT) / 2 below them
         gap = max(1.0, SEPARATOR_GAP_MM * MM_PT - (LINE_PT - BODY_PT) / 2)
@@ -283,6 +275,25 @@ class _Body:
         )
         self.blank()
         self.blank()
+
+    def signers(self, number: str, signers: list[str]) -> None:
+        """上行文 (7.2.4): 发文字号 one character in from the left on the last line; “签发人：”
+        and the names, two a line, the longest line ending one character in from the right,
+        every line starting under the first name (two tab stops: the label's, the names')."""
+        lines = signer_lines(signers)
+        names_at = TYPE_AREA_TWIPS - CHAR_TWIPS - round(max(map(text_width, lines)) * CHAR_TWIPS)
+        label_at = names_at - round(text_width(SIGNER_PREFIX) * CHAR_TWIPS)
+        tab = "<w:r><w:tab/></w:r>"
+        for index, names in enumerate(lines):
+            paragraph = self.paragraph("masthead")
+            paragraph.ind = f'w:left="{CHAR_TWIPS}" w:right="{CHAR_TWIPS}"'
+            paragraph.tabs = (
+                f'<w:tab w:val="left" w:pos="{label_at}"/><w:tab w:val="left" w:pos="{names_at}"/>'
+            )
+            last = index == len(lines) - 1
+            content = runs_xml(number, FANGSONG, FANGSONG) if last and number else ""
+            content += tab + (runs_xml(SIGNER_PREFIX, FANGSONG, FANGSONG) if index == 0 else tab)
+            paragraph.content = content + runs_xml(names, KAITI, FANGSONG)
 
     def attachment_note(self, block: AttachmentNote) -> None:
         """附件说明: a blank line, then “附件：1.…” two characters in; each further name

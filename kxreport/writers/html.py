@@ -52,6 +52,7 @@ from ..layout import (
     XIAOBIAOSONG,
     mark_size,
     signature_indents,
+    signer_lines,
     text_width,
     title_lines,
 )
@@ -111,7 +112,8 @@ caption {{ font-family: {font(HEADING_FONTS[1][0])}; font-size: {BODY_PT}pt; lin
 .masthead .mark {{ color: #{RED}; text-align: center; font-family: {font(XIAOBIAOSONG)};
   margin: {MARK_TOP_MM}mm 0 {2 * LINE_PT}pt; }}
 .masthead .number {{ text-align: center; }}
-.masthead .signed {{ display: flex; justify-content: space-between; padding: 0 1em; }}
+.masthead .signed {{ display: flex; justify-content: space-between; align-items: flex-end; padding: 0 1em; }}
+.masthead .signers {{ display: inline-grid; grid-template-columns: auto auto; }}
 .masthead .signer {{ font-family: {font(KAITI)}; }}
 .masthead .level {{ font-family: {font(HEITI)}; }}
 .separator {{ border: 0; border-top: {SEPARATOR_PT}pt solid #{RED}; margin: {SEPARATOR_GAP_MM}mm 0 {2 * LINE_PT}pt; }}
@@ -212,11 +214,13 @@ def _masthead(block: Masthead) -> str:
     )
     number = escape(block.number or "")
     if block.signers:
-        names = "\u3000".join(escape(name) for name in block.signers)
-        line = (
-            f'<p class="signed"><span>{number}</span><span>{SIGNER_PREFIX}'
-            f'<span class="signer">{names}</span></span></p>'
+        # 发文字号 on the last line of the names; every line of names under the first name
+        cells = "".join(
+            f'<span>{SIGNER_PREFIX if index == 0 else ""}</span><span class="signer">'
+            f"{escape(names)}</span>"
+            for index, names in enumerate(signer_lines(block.signers))
         )
+        line = f'<p class="signed"><span>{number}</span><span class="signers">{cells}</span></p>'
     else:
         line = f'<p class="number">{number}</p>' if number else ""
     return f'<header class="masthead">{levels}{mark}{line}<hr class="separator"></header>'
