@@ -313,8 +313,31 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
     for module in (__file__, sandbox.__file__):
         with contextlib.suppress(OSError):
             key.update(Path(module).read_bytes())
-    folder = private_folder(cache_folder() / "templates" / key.hexdigest()[:16])
+    parent = cache_folder() / "templates"
+    wanted = parent / key.hexdigest()[:16]
+    new = not wanted.exists()
+    folder = private_folder(wanted)
+    if folder and new:
+        _prune(parent, keep=folder)
     return _CompiledTemplates(str(folder)) if folder else None
+
+
+KEPT_CACHES = 4  # folders of compiled templates kept for other kxreport versions
+
+
+def _prune(parent: Path, keep: Path) -> None:
+    """Remove the compiled templates of all but the few most recently made other
+    kxreport versions (each upgrade would otherwise leave a folder behind)."""
+    import shutil
+
+    with contextlib.suppress(OSError):
+        others = sorted(
+            (p for p in parent.iterdir() if p.is_dir() and not p.is_symlink() and p != keep),
+            key=lambda p: p.stat().st_mtime,
+            reverse=True,
+        )
+        for old in others[KEPT_CACHES:]:
+            shutil.rmtree(old, ignore_errors=True)
 
 
 def template_attributes() -> dict[type, frozenset[str]]:

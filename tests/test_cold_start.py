@@ -233,3 +233,24 @@ def test_the_fast_parser_resolves_every_scalar_as_the_round_trip_parser_does():
     found = dict(tags(fast))
     assert found[("tag:yaml.org,2002:str", "k14")] == ("tag:yaml.org,2002:str", "yes")  # 1.2
     assert found[("tag:yaml.org,2002:str", "k0")] == ("tag:yaml.org,2002:int", "1")
+
+
+def test_caches_of_old_versions_are_pruned(tmp_path, monkeypatch):
+    import time
+
+    from kxreport import render
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    parent = tmp_path / "kxreport" / "templates"
+    old = []
+    for n in range(render.KEPT_CACHES + 3):
+        folder = parent / f"old-version-{n}"
+        folder.mkdir(parents=True)
+        (folder / "__jinja2_x.cache").write_bytes(b"x")
+        stamp = time.time() - 1000 + n
+        os.utime(folder, (stamp, stamp))
+        old.append(folder)
+    current = Path(render._bytecode_cache().directory)  # type: ignore[union-attr]
+    kept = sorted(p for p in parent.iterdir() if p != current)
+    assert kept == old[-render.KEPT_CACHES :]  # the most recent others stay
+    assert current.is_dir()
