@@ -243,9 +243,19 @@ def install_signal_handlers() -> None:
 
 def cache_folder() -> Path:
     """kxreport's own cache (``$XDG_CACHE_HOME/kxreport``, else ``~/.cache/kxreport``):
-    things made once and reused by later runs (compiled templates, a LibreOffice profile)."""
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "kxreport"
+    things made once and reused by later runs (compiled templates, a LibreOffice profile).
+    A relative XDG_CACHE_HOME is ignored, as the XDG specification says; without a home
+    folder, a folder of this user's in the temporary folder (used only if private)."""
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    if os.path.isabs(base):
+        return Path(base) / "kxreport"
+    try:
+        return Path.home() / ".cache" / "kxreport"
+    except (RuntimeError, KeyError, OSError):  # no HOME and no passwd entry
+        import tempfile
+
+        uid = os.getuid() if hasattr(os, "getuid") else 0
+        return Path(tempfile.gettempdir()) / f"kxreport-cache-{uid}"
 
 
 def private_folder(path: Path) -> Path | None:

@@ -26,7 +26,7 @@ import time
 from pathlib import Path
 
 from .errors import OutputError
-from .files import cache_folder
+from .files import cache_folder, private_folder
 
 # where Debian's texlive-lang-chinese puts the Fandol fonts (not on fontconfig's path)
 FANDOL_DIRS = (
@@ -97,8 +97,11 @@ def convert(
 # --- the profile, made once -------------------------------------------------------------
 
 
-def _profile_template() -> Path:
-    return cache_folder() / "libreoffice-profile"
+def _profile_template() -> Path | None:
+    """Where the profile made once is kept: in kxreport's cache, if that is a folder only
+    this user can write (a profile holds settings LibreOffice trusts, macros among them)."""
+    folder = private_folder(cache_folder())
+    return folder / "libreoffice-profile" if folder else None
 
 
 def _new_profile(folder: Path) -> Path:
@@ -106,7 +109,7 @@ def _new_profile(folder: Path) -> Path:
     (creating a profile is a good part of a cold start)."""
     profile = folder / "profile"
     template = _profile_template()
-    if template.is_dir():
+    if template is not None and template.is_dir() and not template.is_symlink():
         with contextlib.suppress(OSError):
             shutil.copytree(template, profile, symlinks=True)
     return profile
@@ -115,10 +118,11 @@ def _new_profile(folder: Path) -> Path:
 def _keep_profile(profile: Path) -> None:
     """Cache a profile LibreOffice made and left cleanly, for the next instances."""
     template = _profile_template()
-    if template.exists() or not profile.is_dir() or (profile / ".lock").exists():
+    if template is None or template.exists() or template.is_symlink():
+        return
+    if not profile.is_dir() or (profile / ".lock").exists():
         return
     with contextlib.suppress(OSError):
-        template.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=".profile-", dir=template.parent))
         shutil.copytree(profile, staging / "profile", symlinks=True)
         os.replace(staging / "profile", template)  # whole or not at all
@@ -366,7 +370,10 @@ class Converter:
                     )
                 raise OutputError("LibreOffice 意外退出，已为后面的文件重新启动")
             if "error" in answer:
-                if not self.running or not self._office_alive():
+                # the UNO connection disposed: LibreOffice is gone (or going), whether or
+                # not the system has reaped it yet
+                lost = "DisposedException" in str(answer["error"])
+                if lost or not self.running or not self._office_alive():
                     self.close()
                     raise OutputError("LibreOffice 意外退出，已为后面的文件重新启动")
                 raise OutputError(f"LibreOffice 转换失败：{answer['error']}")

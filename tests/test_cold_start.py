@@ -254,3 +254,20 @@ def test_caches_of_old_versions_are_pruned(tmp_path, monkeypatch):
     kept = sorted(p for p in parent.iterdir() if p != current)
     assert kept == old[-render.KEPT_CACHES :]  # the most recent others stay
     assert current.is_dir()
+
+
+def test_the_cache_folder_follows_xdg_and_survives_a_missing_home(tmp_path, monkeypatch):
+    from kxreport.files import cache_folder
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert cache_folder() == tmp_path / "kxreport"
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative/cache")  # ignored, as XDG says
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert cache_folder() == tmp_path / "home" / ".cache" / "kxreport"
+
+    def no_home() -> Path:
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.setattr(Path, "home", staticmethod(no_home))
+    assert cache_folder().name.startswith("kxreport-cache-")
+    assert _fresh_environment().get_template("summary.md.j2") is not None

@@ -117,6 +117,29 @@ def test_the_profile_is_made_once_and_kept_in_the_cache(tmp_path, monkeypatch, d
     assert not (Path.home() / ".config" / "libreoffice" / "kxreport").exists()
 
 
+def test_a_profile_is_never_kept_in_or_taken_from_a_cache_others_can_write(
+    tmp_path, monkeypatch, docx_bytes
+):
+    """A LibreOffice profile holds settings LibreOffice trusts (macro security among them):
+    one in a folder someone else could write is neither used nor made."""
+    require(office.soffice(), "LibreOffice（soffice）")
+    require(office.uno_python(), "python3-uno")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    shared = tmp_path / "kxreport"
+    shared.mkdir(mode=0o777)
+    shared.chmod(0o777)
+    planted = shared / "libreoffice-profile" / "user"
+    planted.mkdir(parents=True)
+    (planted / "planted").write_text("", "utf-8")
+    assert office._profile_template() is None
+    converter = office.Converter()
+    assert is_pdf(converter.convert(docx_bytes, ".docx", PDF_TARGET))
+    assert (converter.profile / "user").is_dir()  # LibreOffice made its own
+    assert not (converter.profile / "user" / "planted").exists()
+    converter.close()
+    assert sorted(p.name for p in shared.iterdir()) == ["libreoffice-profile"]  # nothing added
+
+
 def test_without_a_uno_bridge_each_conversion_is_one_soffice_call(monkeypatch, docx_bytes):
     require(office.soffice(), "LibreOffice（soffice）")
     monkeypatch.setattr(office, "_UNO_PYTHON", [None])
