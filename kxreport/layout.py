@@ -153,8 +153,9 @@ def title_lines(title: str, per_line: int = CHARS_PER_TITLE_LINE) -> list[str]:
     word, never before closing or after opening punctuation. Among those breaks the lines
     are made as even as possible; a space in the title is the preferred break (the break
     takes its place, as in any typesetting: LibreOffice would count a space left at the
-    end of a centred line), the end of an organisation name, 年度, 关于 … are preferred too, a break inside
-    a 《书名》 is avoided, and a 正梯形 (upper line no longer) is preferred to an 倒梯形.
+    end of a centred line), the end of an organisation name, 年度, 关于 … are preferred
+    too, a break inside a 《书名》 is avoided, and a 正梯形 (upper line no longer) is
+    preferred to an 倒梯形.
     When no break between words fits, any break between Chinese characters is used.
     """
     if text_width(title) <= per_line:

@@ -193,13 +193,8 @@ def _masthead(blocks: list[Block], parts: Parts) -> list[Block]:
         elif number and "mark" in found:
             _number_line(text, found, parts)
             index += 1
-            # several 签发人 two a line (7.2.4): further lines of names, the last with 发文字号
-            while "number" not in found and index < len(blocks) and blocks[index].rows is None:
-                more = blocks[index].full_text
-                if not (_NUMBER.match(more) or _NAMES_ONLY.match(more)):
-                    break
-                _number_line(more, found, parts)
-                index += 1
+            if "number" not in found:
+                index = _more_signers(blocks, index, found, parts)
             break
         else:
             break
@@ -208,6 +203,23 @@ def _masthead(blocks: list[Block], parts: Parts) -> list[Block]:
         return blocks  # without a mark there is no 版头: the lines stay as they were
     parts.dispatch = found
     return blocks[index:]
+
+
+def _more_signers(blocks: list[Block], index: int, found: dict[str, Any], parts: Parts) -> int:
+    """Several 签发人 two a line (7.2.4): lines of names after “签发人：…”, the last one
+    with 发文字号. Taken only when that last line is there (a short title after a lone
+    签发人 line stays a title); returns where the document goes on."""
+    end = index
+    while end < min(len(blocks), index + 4) and blocks[end].rows is None:
+        text = blocks[end].full_text
+        if _NUMBER.match(text):
+            for block in blocks[index : end + 1]:
+                _number_line(block.full_text, found, parts)
+            return end + 1
+        if not _NAMES_ONLY.match(text):
+            break
+        end += 1
+    return index
 
 
 def _number_line(text: str, found: dict[str, Any], parts: Parts) -> None:

@@ -489,6 +489,19 @@ def test_import_reads_several_signers_over_lines(tmp_path, write_yaml):
         dispatch = load(out).model.dispatch
         assert dispatch.signers == ["王明", "欧阳明华", "李四"], source
         assert dispatch.number == "示县科协发〔2024〕3号"
+    # a short title after a lone 签发人 line (no 发文字号 below it) stays the title
+    lone = tmp_path / "lone.txt"
+    lone.write_text(
+        typed.read_text("utf-8").replace("示县科协发〔2024〕3号　　李四\n", ""), "utf-8"
+    )
+    lone.write_text(
+        lone.read_text("utf-8").replace("示例县科协2023年工作总结", "工作总结"), "utf-8"
+    )
+    done = runner.invoke(app, ["import", str(lone), "-o", str(tmp_path / "lone.yaml")])
+    assert done.exit_code == 0, done.output
+    imported = load(tmp_path / "lone.yaml").model
+    assert imported.dispatch.signers == ["王明", "欧阳明华"]
+    assert imported.full_title == "工作总结"
 
 
 def test_import_reads_the_official_elements_of_a_notice(tmp_path):
