@@ -5,10 +5,11 @@ texts came out of line. This formatter measures display width instead."""
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
 
 from typer.core import TyperCommand
+
+from .text import cells
 
 # click's classes as typer ships them (typer >= 0.23 vendors its own copy of click)
 _Context = TyperCommand.context_class
@@ -22,14 +23,6 @@ TYPE_NAME = re.compile(r" <[A-Za-z_][A-Za-z0-9_\[\], |.]*>", re.ASCII)
 _TOKEN = re.compile(r"\s+|[!-~]+|.", re.S)
 # Chinese punctuation that may not start a line (it hangs at the end of the line instead)
 _NO_BREAK_BEFORE = frozenset("，。、；：！？）》」』”’…—")
-
-
-def cells(text: str) -> int:
-    """Terminal columns of ``text``: wide and fullwidth characters take two."""
-    return sum(
-        0 if unicodedata.combining(ch) else 2 if unicodedata.east_asian_width(ch) in "WF" else 1
-        for ch in text
-    )
 
 
 def wrap(text: str, width: int, initial: str = "", subsequent: str = "") -> str:

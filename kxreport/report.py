@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 from .errors import Diagnostic
+from .text import cells
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -205,11 +206,9 @@ def _print_text(diagnostics: list[Diagnostic]) -> None:
     for d in diagnostics:
         console.print(plain(d.format()), style="red" if d.severity == "error" else "yellow")
         if d.source is not None:
-            from rich.cells import cell_len  # the caret's place under wide characters
-
             gutter = f"{d.line:>5} | "
             console.print(gutter + plain(d.source))
-            caret = " " * cell_len(plain(d.source[: d.column - 1]))
+            caret = " " * cells(plain(d.source[: d.column - 1]))
             console.print(" " * (len(gutter) - 2) + "| " + caret + "^")
 
 

@@ -9,6 +9,7 @@ turning into a heading, a list, a table cell, an HTML tag or an entity.
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 from typing import Any
 
@@ -99,6 +100,15 @@ def _escape_line_start(match: re.Match[str]) -> str:
     if marker[0].isdigit():
         return lead + marker[:-1] + "\\" + marker[-1]
     return lead + "\\" + marker
+
+
+def cells(text: str) -> int:
+    """Terminal columns of ``text``: wide and fullwidth characters take two, combining
+    marks none."""
+    return sum(
+        0 if unicodedata.combining(ch) else 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+        for ch in text
+    )
 
 
 def xml_escape(text: str) -> str:
