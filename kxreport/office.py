@@ -370,10 +370,9 @@ class Converter:
                     )
                 raise OutputError("LibreOffice 意外退出，已为后面的文件重新启动")
             if "error" in answer:
-                # the UNO connection disposed: LibreOffice is gone (or going), whether or
-                # not the system has reaped it yet
-                lost = "DisposedException" in str(answer["error"])
-                if lost or not self.running or not self._office_alive():
+                # "gone": the bridge lost LibreOffice, whether or not the system has
+                # reaped it yet
+                if answer.get("gone") or not self.running or not self._office_alive():
                     self.close()
                     raise OutputError("LibreOffice 意外退出，已为后面的文件重新启动")
                 raise OutputError(f"LibreOffice 转换失败：{answer['error']}")

@@ -5,8 +5,9 @@ LibreOffice instance kxreport started and converts documents on request.
 Standard library and ``uno`` only: this file runs outside kxreport's environment.
 Protocol: one JSON object a line. It first answers {"ready": true} (or {"error": …});
 then for each {"in": path, "out": path, "filter": name, "data": {…}} it answers
-{"ok": true} or {"error": text}; {"quit": true} or the end of its input ends LibreOffice
-and itself.
+{"ok": true} or {"error": text} (with "gone": true when the connection to LibreOffice is
+lost: LibreOffice died); {"quit": true} or the end of its input ends LibreOffice and
+itself.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ def reply(**fields: Any) -> None:
 def main(pipe: str, start_timeout: float) -> int:
     import uno
     from com.sun.star.beans import PropertyValue
+    from com.sun.star.lang import DisposedException
 
     def props(values: dict[str, Any]) -> tuple[Any, ...]:
         found = []
@@ -77,7 +79,10 @@ def main(pipe: str, start_timeout: float) -> int:
                 )
             finally:
                 document.close(True)
-        except Exception as exc:  # the document fails, or LibreOffice is gone
+        except DisposedException as exc:  # the bridge to LibreOffice is gone with it
+            reply(error=f"{type(exc).__name__}: {exc}", gone=True)
+            continue
+        except Exception as exc:  # the document fails
             reply(error=f"{type(exc).__name__}: {exc}")
             continue
         reply(ok=True)

@@ -81,6 +81,21 @@ def test_a_crashed_libreoffice_fails_one_document_and_is_restarted(converter, do
     assert converter.office.pid != victim.pid
 
 
+def test_a_lost_connection_counts_as_libreoffice_gone(converter, docx_bytes, monkeypatch):
+    """The bridge says when its connection to LibreOffice is gone: that is a crash (restart
+    for the next file) even while the dead process is not reaped yet, as under load."""
+    converter.convert(docx_bytes, ".docx", PDF_TARGET)
+    victim = converter.office
+    victim.kill()
+    time.sleep(0.5)  # dead, and the bridge's connection with it
+    monkeypatch.setattr(victim, "poll", lambda: None)  # as if the system had not reaped it
+    with pytest.raises(OutputError, match="LibreOffice 意外退出，已为后面的文件重新启动"):
+        converter.convert(docx_bytes, ".docx", PDF_TARGET)
+    monkeypatch.undo()
+    assert is_pdf(converter.convert(docx_bytes, ".docx", PDF_TARGET))
+    assert converter.office.pid != victim.pid
+
+
 def test_a_hanging_conversion_times_out_and_the_rest_go_on(converter, docx_bytes, monkeypatch):
     converter.convert(docx_bytes, ".docx", PDF_TARGET)
     hung = converter.office
