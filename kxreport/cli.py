@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from typer.core import TyperCommand, TyperGroup
@@ -694,6 +694,20 @@ def run() -> None:
     if code == 130:  # typer turns Ctrl-C into this exit code without a word
         _say("已中断。")
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def console() -> NoReturn:
+    """The installed ``kxreport`` command and ``python -m kxreport``: :func:`run` in a
+    process tuned for one short command, which ends without the interpreter's teardown
+    (:mod:`kxreport.process`)."""
+    from . import process
+
+    process.start()
+    try:
+        run()
+    except SystemExit as done:
+        process.leave(done.code)
+    process.leave(0)  # pragma: no cover - run() always ends with SystemExit
 
 
 def _quiet_stdout() -> None:

@@ -113,7 +113,7 @@ class Honour(Base):
         title="荣誉名称", description="荣誉或称号，不带引号，例如“全国科普日优秀组织单位”。"
     )
     by: Names = Field(
-        default_factory=list,
+        default=[],
         title="授予单位",
         description="授予荣誉的部门或单位，可写一个或多个。",
     )
@@ -121,7 +121,7 @@ class Honour(Base):
         default=None, title="荣誉级别", description="国家级、省级、市级或县级。"
     )
     recipients: Names = Field(
-        default_factory=list,
+        default=[],
         title="获得者",
         description="获得荣誉的下属单位或个人；本单位自己获得时不写。",
     )
@@ -189,7 +189,7 @@ class Overview(Base):
         description="整体工作的评价或位次，例如“整体工作位列全省科协系统第一方阵”。",
     )
     counts: list[Figure] = Field(
-        default_factory=list,
+        default=[],
         title="数字",
         description="开篇里写到的全年统计数字（例如全年开展科普活动300余场），和条目的数字一样检查、统计。",
     )
@@ -216,12 +216,8 @@ class Activity(Base):
         title="参加人数",
         description="参加人数，可带单位，例如“300余名”“55万余人次”；不带单位时按“人”。",
     )
-    organizers: Names = Field(
-        default_factory=list, title="主办单位", description="主办或组织单位。"
-    )
-    partners: Names = Field(
-        default_factory=list, title="协办单位", description="联合、协办或承办单位。"
-    )
+    organizers: Names = Field(default=[], title="主办单位", description="主办或组织单位。")
+    partners: Names = Field(default=[], title="协办单位", description="联合、协办或承办单位。")
     text: Text | None = Field(default=None, title="说明", description="对活动的补充说明。")
 
 
@@ -237,24 +233,20 @@ class Item(Base):
         description="正文（多段用空行分隔）。写了正文就照正文输出；不写时由活动和数字生成。",
     )
     activities: list[Activity] = Field(
-        default_factory=list, title="活动", description="本项工作中开展的活动。"
+        default=[], title="活动", description="本项工作中开展的活动。"
     )
     counts: list[Figure] = Field(
-        default_factory=list,
+        default=[],
         title="数字",
         description="本项工作的统计数字，用于统计、表格、同比和一致性检查。",
     )
     targets: list[Figure] = Field(
-        default_factory=list,
+        default=[],
         title="目标",
         description="计划项的量化目标，例如新增国高企业 500 家；下一年度据此计算完成情况。",
     )
-    honours: list[Honour] = Field(
-        default_factory=list, title="荣誉", description="本项工作获得的荣誉。"
-    )
-    items: list[Item] = Field(
-        default_factory=list, title="子项", description="下一级条目（最多三级）。"
-    )
+    honours: list[Honour] = Field(default=[], title="荣誉", description="本项工作获得的荣誉。")
+    items: list[Item] = Field(default=[], title="子项", description="下一级条目（最多三级）。")
 
 
 # where a value sits in the year file, e.g. ("sections", 0, "items", 2)
@@ -287,9 +279,9 @@ class Section(Base):
         ),
     )
     intro: Text | None = Field(default=None, title="导语", description="本部分开头的概述段落。")
-    items: list[Item] = Field(default_factory=list, title="条目", description="本部分的各项工作。")
+    items: list[Item] = Field(default=[], title="条目", description="本部分的各项工作。")
     honours: list[Honour] = Field(
-        default_factory=list,
+        default=[],
         title="荣誉",
         description="本部分末尾集中列出的荣誉，例如下属单位在该领域获得的表彰。",
     )
@@ -302,13 +294,13 @@ class Section(Base):
 # 发文字号 (GB/T 9704 7.2.4): 机关代字 + 〔年份〕 + 序号 + 号, the year in 六角括号, the
 # number without leading zeros: “长科协发〔2022〕5号”
 _DOC_NUMBER = re.compile(r"^(?P<code>[^〔〕\s]+)〔(?P<year>\d{4})〕(?P<seq>[1-9]\d{0,4})号$")
-_WRONG_BRACKETS = re.compile(r"[\[【［(（〈<{｛〖]\s*\d{4}\s*[\]】］)）〉>}｝〗]")
+_WRONG_BRACKETS = r"[\[【［(（〈<{｛〖]\s*\d{4}\s*[\]】］)）〉>}｝〗]"  # compiled when needed
 
 
 def check_doc_number(value: str) -> str:
     if _DOC_NUMBER.match(value):
         return value
-    if _WRONG_BRACKETS.search(value):
+    if re.search(_WRONG_BRACKETS, value):
         raise PydanticCustomError(
             "doc_number_brackets",
             "发文字号“{value}”的年份要用六角括号〔〕括入，例如“长科协发〔2022〕5号”",
@@ -365,7 +357,7 @@ class Dispatch(Base):
     )
     urgency: Urgency | None = Field(default=None, title="紧急程度", description="特急或加急。")
     signers: Names = Field(
-        default_factory=list,
+        default=[],
         title="签发人",
         description="上行文的签发人姓名；写了签发人，发文字号居左、签发人居右。",
     )
@@ -374,9 +366,7 @@ class Dispatch(Base):
 class Imprint(Base):
     """版记 (GB/T 9704 7.4): at the foot of the last, even page."""
 
-    cc: Names = Field(
-        default_factory=list, title="抄送机关", description="抄送机关名称，按顺序排列。"
-    )
+    cc: Names = Field(default=[], title="抄送机关", description="抄送机关名称，按顺序排列。")
     printer: Line | None = Field(
         default=None, title="印发机关", description="印发机关，一般是发文机关的办公室。"
     )
@@ -441,7 +431,7 @@ class YearFile(Base):
         description="从网页或报刊导入时的来源说明（来源、发布日期、作者）；不出现在文档里，也不是成文日期。",
     )
     recipients: Names = Field(
-        default_factory=list,
+        default=[],
         title="主送机关",
         description="主送机关，例如“各县区科协”；多为工作要点使用。",
     )
@@ -454,12 +444,12 @@ class YearFile(Base):
         default=None, title="概述", description="开篇：形势、工作思路、总体位次。"
     )
     honours: list[Honour] = Field(
-        default_factory=list,
+        default=[],
         title="荣誉",
         description="本单位及下属单位全年获得的主要荣誉，在开篇集中列出。",
     )
     sections: list[Section] = Field(
-        default_factory=list,
+        default=[],
         title="正文部分",
         description="按顺序排列的各部分（一、二、三……）；空的部分自动省略，编号保持连续。",
     )
@@ -467,12 +457,12 @@ class YearFile(Base):
         default=None, title="结束语", description="全文最后一段，例如对来年的展望。"
     )
     include: Names = Field(
-        default_factory=list,
+        default=[],
         title="片段文件",
         description="合并进来的片段文件（相对本文件的路径，可用通配符），例如 parts/*.yaml；各部室各写一个。",
     )
     units: Names = Field(
-        default_factory=list,
+        default=[],
         title="下属单位",
         description="下属单位（如各县科协）的年度文件（相对路径，可用通配符），例如 counties/*.yaml；相同指标键的数字自动汇总，并附各单位指标表。",
     )
@@ -487,7 +477,7 @@ class YearFile(Base):
         description="按文件格式印发时的版头：发文机关标志、发文字号、份号、密级、紧急程度、签发人；写 {} 只要红色版头。",
     )
     attachments: list[Attachment] = Field(
-        default_factory=list,
+        default=[],
         title="附件",
         description="随文印发的附件；附指标表时，各表也作为附件，一并编号列入附件说明。",
     )

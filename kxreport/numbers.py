@@ -113,14 +113,14 @@ _NUMBER = (
     r"(?P<mag>万亿|万|亿)?"
     r"(?P<suffix>余|多|以上|左右)?"
 )
-_CANDIDATE = re.compile(_NUMBER + r"(?P<unit>" + _UNITS + r")?")
+# Patterns that only some commands use are kept as text and compiled on first use (by
+# ``re``'s own cache): one with a wide range of characters takes a millisecond to compile.
+_CANDIDATE = _NUMBER + r"(?P<unit>" + _UNITS + r")?"
 
 # Spans that are names, not prose: book titles and quotations.
-_QUOTED = re.compile(
-    r"《[^《》]{0,80}》|【[^【】]{0,80}】|“[^“”]{0,80}”|‘[^‘’]{0,80}’|「[^「」]{0,80}」|\"[^\"]{0,80}\""
-)
+_QUOTED = r"《[^《》]{0,80}》|【[^【】]{0,80}】|“[^“”]{0,80}”|‘[^‘’]{0,80}’|「[^「」]{0,80}」|\"[^\"]{0,80}\""
 # Dates and years, masked before counts are looked for.
-_DATES = re.compile(
+_DATES = (
     r"\d{4}\s*[-—–~～至到]\s*\d{4}\s*年度?"  # 2021-2025年
     r"|\d{4}\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?)?"  # 2022年7月18日
     r"|\d{1,2}\s*[-—–~～至到]\s*\d{1,2}\s*月"  # 1-11月
@@ -176,14 +176,14 @@ def _mask(text: str) -> str:
     def blank(m: re.Match[str]) -> str:
         return "\0" * len(m[0])
 
-    return _DATES.sub(blank, _QUOTED.sub(blank, text))
+    return re.sub(_DATES, blank, re.sub(_QUOTED, blank, text))
 
 
 def mentions(text: str) -> list[Mention]:
     """Every count written in ``text``, in order."""
     masked = _mask(text)
     spans: list[tuple[int, int, Count]] = []
-    for m in _CANDIDATE.finditer(masked):
+    for m in re.finditer(_CANDIDATE, masked):
         if not m[0] or not (m["num"] or (m["mag"] and m["prefix"])):
             continue
         count = _reading(m, masked)
@@ -286,12 +286,12 @@ def _clean(words: str, *, lead: bool) -> str:
     return words.replace("“", "").replace("”", "").replace("\0", "")
 
 
-_KEY_DROP = re.compile(r"[^A-Za-z0-9_\-\u4e00-\u9fff]+")
+_KEY_DROP = r"[^A-Za-z0-9_\-\u4e00-\u9fff]+"  # compiled on first use
 
 
 def key_for(label: str, taken: set[str]) -> str:
     """A stable key from a label (Chinese is fine), unique among ``taken`` (which it joins)."""
-    base = _KEY_DROP.sub("", label)[:20] or "数字"
+    base = re.sub(_KEY_DROP, "", label)[:20] or "数字"
     key, n = base, 1
     while key in taken:
         n += 1

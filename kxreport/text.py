@@ -150,8 +150,9 @@ def forbidden_char_message(text: str, what: str = "文字") -> str | None:
 _HAN = r"\u3400-\u9fff\uf900-\ufaff"
 _CN_CONTEXT = _HAN + r"“”‘’（）《》【】、，。；：！？…—"
 _FULL = {",": "，", ":": "：", ";": "；", "?": "？", "!": "！"}
-# an ASCII mark with Chinese text on one side (not between digits: 2,588 and 09:13 stay)
-_HALF_MARK = re.compile(
+# an ASCII mark with Chinese text on one side (not between digits: 2,588 and 09:13 stay);
+# compiled on first use (by ``re``'s cache), as most texts have no such mark
+_HALF_MARK = (
     r"(?<=[" + _CN_CONTEXT + r"])[ \t]*([,:;?!])[ \t]*"
     r"|[ \t]*([,:;?!])[ \t]*(?=[" + _HAN + r"“（《])"
 )
@@ -198,7 +199,7 @@ def _punctuation_parts(text: str) -> list[tuple[int, str, str]]:
         if has_han(m[1]) or has_han(around):  # "科技助力2024", 推进"3+1"工程
             changes.append((m.start(), m.start() + 1, "“"))
             changes.append((m.end() - 1, m.end(), "”"))
-    for m in _HALF_MARK.finditer(text):
+    for m in re.finditer(_HALF_MARK, text):
         mark = m[1] or m[2]
         changes.append((m.start(), m.end(), _FULL[mark]))
     for pattern in (_YEAR_RANGE, _MONTH_RANGE):

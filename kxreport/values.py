@@ -43,11 +43,11 @@ _FULLWIDTH = str.maketrans("０１２３４５６７８９．，", "0123456789.,
 
 # What a unit of measure may be made of: 次、人次、万元、平方米、%、km ... at most 12 of them.
 UNIT_CHARS = r"[\u3400-\u9fffA-Za-z%‰°℃²³㎡/]"
-UNIT_RE = re.compile(UNIT_CHARS + "{1,12}")
+UNIT = UNIT_CHARS + "{1,12}"  # compiled on first use (by ``re``'s cache)
 
 
 def check_unit(unit: str) -> str:
-    if not UNIT_RE.fullmatch(unit):
+    if not re.fullmatch(UNIT, unit):
         raise PydanticCustomError(
             "unit_invalid",
             "单位“{unit}”只能由汉字、字母或 % 等计量符号组成，最多 12 个字，例如“次”“人次”“万元”",

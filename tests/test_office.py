@@ -175,6 +175,9 @@ office.convert(data, ".docx", PDF_TARGET)
 print("converted", flush=True)
 if sys.argv[2] == "sleep":
     time.sleep(60)
+if sys.argv[2] == "leave":  # as the installed command ends: no interpreter teardown
+    from kxreport import process
+    process.leave(0)
 """
 
 
@@ -191,11 +194,12 @@ def _run_converting(tmp_path: Path, docx_bytes: bytes, mode: str) -> subprocess.
     return process
 
 
-@pytest.mark.parametrize("how", ["exit", "sigkill", "sigint"])
+@pytest.mark.parametrize("how", ["exit", "leave", "sigkill", "sigint"])
 def test_no_libreoffice_is_left_running_after_kxreport_ends(tmp_path, docx_bytes, how):
     require(office.soffice(), "LibreOffice（soffice）")
     require(office.uno_python(), "python3-uno")
-    process = _run_converting(tmp_path, docx_bytes, "exit" if how == "exit" else "sleep")
+    mode = how if how in ("exit", "leave") else "sleep"
+    process = _run_converting(tmp_path, docx_bytes, mode)
     marker = f"kxreport-{process.pid}-"
     if how == "sigkill":
         assert ours(marker)  # running while kxreport runs
