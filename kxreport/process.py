@@ -11,11 +11,14 @@ schemas). Two things CPython does by default cost a short command dearly on top 
   (another 20 ms or so), only for the operating system to free the whole process a moment
   later.
 
-:func:`start` lets the collector run a hundred times less often (it still runs: a batch of
-thousands of reports keeps its memory bounded, see ``bench/``); :func:`leave` ends the
-process as ``sys.exit`` would, the visible part done (standard streams flushed, exit
-functions run), without the teardown. Only the installed command uses them; the library
-and ``kxreport.cli.run`` (which tests call in-process) leave the interpreter as it is.
+:func:`start` lets the collector run a hundred times less often while the command starts;
+:func:`working`, called when the first document is read, sets everything made so far aside
+for good (``gc.freeze``: the collector never scans it again) and brings the collector back
+to its usual pace, so a batch of thousands of reports keeps its memory where it was (see
+``bench/``). :func:`leave` ends the process as ``sys.exit`` would, the visible part done
+(standard streams flushed, exit functions run), without the teardown. Only the installed
+command calls :func:`start` and :func:`leave`; for the library and ``kxreport.cli.run``
+(which tests call in-process) :func:`working` does nothing.
 """
 
 from __future__ import annotations
@@ -26,15 +29,30 @@ import os
 import sys
 from typing import NoReturn
 
-# The first generation is collected after this many new container objects instead of 700:
-# start-up (~60 000) runs no collection at all; a long batch still collects regularly.
+# While starting, the first generation is collected after this many new container objects
+# instead of 700: start-up (~60 000) runs no collection, and a command that never reads a
+# document (``import``, ``fmt``) still collects now and then.
 FIRST_GENERATION = 100_000
+_usual: tuple[int, ...] | None = None  # the thresholds start() replaced, until working()
 
 
 def start() -> None:
     """Tune this process for one short command (see the module's text)."""
-    _, second, third = gc.get_threshold()
-    gc.set_threshold(FIRST_GENERATION, second, third)
+    global _usual
+    _usual = gc.get_threshold()
+    gc.set_threshold(FIRST_GENERATION, *_usual[1:])
+
+
+def working() -> None:
+    """The first document is being read: what start-up made stays until the end, so the
+    collector need never scan it again; from now on it collects at its usual pace. Does
+    nothing unless :func:`start` ran (and after the first call)."""
+    global _usual
+    if _usual is None:
+        return
+    gc.freeze()
+    gc.set_threshold(*_usual)
+    _usual = None
 
 
 def exit_status(code: object) -> int:

@@ -109,3 +109,40 @@ def test_the_collector_runs_less_often_but_still_collects_cycles():
     collections, alive = map(int, done.stdout.split())
     assert collections >= 2
     assert alive < 200_000  # the 300 000 cycles did not all pile up
+
+
+def test_reading_the_first_document_ends_start_up():
+    """Start-up's objects are set aside for good and the usual pace comes back, so a long
+    batch collects as often as any Python program."""
+    done = run_python(
+        "-c",
+        script(
+            f"""
+            import gc
+            usual = gc.get_threshold()
+            process.start()
+            from kxreport.loader import load
+            assert gc.get_freeze_count() == 0
+            load({str(EXAMPLES / "linfen-2022.yaml")!r})
+            print(gc.get_threshold() == usual, gc.get_freeze_count() > 10_000)
+            """
+        ),
+    )
+    assert (done.returncode, done.stdout, done.stderr) == (0, "True True\n", "")
+
+
+def test_the_library_leaves_the_collector_alone():
+    done = run_python(
+        "-c",
+        script(
+            f"""
+            import gc
+            usual = gc.get_threshold()
+            from kxreport.loader import load
+            load({str(EXAMPLES / "linfen-2022.yaml")!r})
+            process.working()
+            print(gc.get_threshold() == usual, gc.get_freeze_count())
+            """
+        ),
+    )
+    assert (done.returncode, done.stdout, done.stderr) == (0, "True 0\n", "")
