@@ -40,7 +40,23 @@ class _Chinese:
 
 
 class _Group(_Chinese, TyperGroup):
-    pass
+    """The commands are made into click commands only when asked for: a run needs one
+    (typer reads each command's signature and annotations, ~1 ms a command), the list
+    of commands in the help needs them all, in the order they are defined here."""
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return list(_COMMANDS)
+
+    def get_command(self, ctx: Any, name: str) -> Any:
+        if name not in self.commands and name in _COMMANDS:
+            self.commands[name] = typer.main.get_command(_COMMANDS[name])
+        return self.commands.get(name)
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        if args and args[0] not in _COMMANDS:  # mistyped: typer suggests among them all
+            for name in _COMMANDS:
+                self.get_command(ctx, name)
+        return super().resolve_command(ctx, args)
 
 
 class _Command(_Chinese, TyperCommand):
@@ -98,13 +114,27 @@ DiagnosticsOpt = Annotated[
 ]
 
 
+# Each command of the app, by name, as a one-command Typer made into a click command when
+# first asked for (``_Group``).
+_COMMANDS: dict[str, typer.Typer] = {}
+
+
 def _command(help_text: str, name: str | None = None) -> Any:
-    """``@app.command`` with Chinese help, our usage line and options metavar; the list of
-    commands shows the help's first words (click would cut it after 45 characters)."""
+    """A command of the app, with Chinese help, our usage line and options metavar; the
+    list of commands shows the help's first words (click would cut it after 45 characters)."""
     short = re.split("[：。]", help_text, maxsplit=1)[0]
-    return app.command(
-        name, help=help_text, short_help=short, options_metavar="[选项]", cls=_Command
-    )
+
+    def define(function: Any) -> Any:
+        one = typer.Typer(
+            add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None
+        )
+        one.command(name, help=help_text, short_help=short, options_metavar="[选项]", cls=_Command)(
+            function
+        )
+        _COMMANDS[name or function.__name__.replace("_", "-")] = one
+        return function
+
+    return define
 
 
 SourcesArg = Annotated[

@@ -272,3 +272,30 @@ def test_the_cache_folder_follows_xdg_and_survives_a_missing_home(tmp_path, monk
     monkeypatch.setattr(Path, "home", staticmethod(no_home))
     assert cache_folder().name.startswith("kxreport-cache-")
     _fresh_environment().get_template("summary.md.j2")  # compiled without a cache, no error
+
+
+def test_a_run_makes_only_its_own_command(tmp_path):
+    """typer reads a command's signature and annotations when it is made: a run makes the
+    one it runs; the help and a mistyped name (for the suggestion) make them all."""
+    import typer
+
+    from kxreport.cli import _COMMANDS, app
+
+    group = typer.main.get_command(app)
+    shutil.copy(EXAMPLE, tmp_path)
+    with group.make_context("kxreport", ["validate", str(tmp_path / EXAMPLE.name)]) as ctx:
+        name, command, _ = group.resolve_command(ctx, ["validate", EXAMPLE.name])
+    assert (name, command.name, set(group.commands)) == ("validate", "validate", {"validate"})
+    assert group.list_commands(ctx) == [
+        "validate",
+        "build",
+        "fmt",
+        "init",
+        "import",
+        "schema",
+        "stats",
+    ]
+    assert set(group.commands) == {"validate"}  # listing the names makes nothing
+    with pytest.raises(Exception, match="validate"):
+        group.resolve_command(ctx, ["valdate"])
+    assert set(group.commands) == set(_COMMANDS)
