@@ -4,7 +4,9 @@
     python bench/run.py --quick    # N = 20 and 100 only, for a smoke test
 
 Prints a table and writes bench/results.json. Times are medians over repeated
-whole-process runs of the installed ``kxreport`` command. Peak memory is the largest sum
+whole-process runs of the installed ``kxreport`` command; the cold single-file commands
+and pandoc's conversion run in turns, so their ratios hold while the machine's speed
+drifts. Peak memory is the largest sum
 of resident memory of the kxreport process and its worker processes, sampled every 20 ms.
 When pandoc is installed, the same Markdown is converted to DOCX with pandoc, one process
 per report and the same number of processes in parallel, as the baseline a user would
@@ -105,6 +107,29 @@ def timed(argv: list[str], cwd: Path | None = None) -> tuple[float, float]:
 def median_ms(argv: list[str], runs: int, cwd: Path | None = None) -> float:
     timed(argv, cwd)  # warm the file cache; the interpreter still starts cold every run
     return statistics.median(timed(argv, cwd)[0] for _ in range(runs)) * 1000
+
+
+def _wall(argv: list[str], cwd: Path) -> float:
+    """Wall seconds of one command, which must succeed (no memory sampling beside it)."""
+    start = time.perf_counter()
+    done = subprocess.run(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    elapsed = time.perf_counter() - start
+    if done.returncode != 0:
+        raise SystemExit(f"failed: {' '.join(argv)}\n{done.stderr.decode(errors='replace')}")
+    return elapsed
+
+
+def interleaved_ms(commands: dict[str, list[str]], runs: int, cwd: Path) -> dict[str, float]:
+    """The median time of each command, run in turns (one of each, ``runs`` times), so that
+    the machine getting slower or faster for a while shows in all of them alike and their
+    ratios hold."""
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    for argv in commands.values():
+        _wall(argv, cwd)  # warm the file cache; the interpreter still starts cold every run
+    for _ in range(runs):
+        for name, argv in commands.items():
+            times[name].append(_wall(argv, cwd))
+    return {name: round(statistics.median(t) * 1000, 1) for name, t in times.items()}
 
 
 def generate(folder: Path, n: int) -> None:
@@ -232,7 +257,7 @@ def watch_pdf_seconds(cmd: list[str], work: Path, edits: int = 5) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="N = 20 and 100 only")
-    parser.add_argument("--runs", type=int, default=7, help="runs per cold single-file figure")
+    parser.add_argument("--runs", type=int, default=15, help="runs per cold single-file figure")
     parser.add_argument(
         "--pandoc-max", type=int, default=1000, help="largest N for the pandoc baseline"
     )
@@ -264,20 +289,18 @@ def main() -> None:
         }
         # the floor under every Python command on this machine: the interpreter starting
         single = {"python_ms": [sys.executable, "-c", "pass"], **single}
-        for name, argv in single.items():
-            results[name] = round(median_ms(argv, args.runs, work), 1)
-            print(f"{name:>16}: {results[name]:8.1f} ms", flush=True)
         if shutil.which("pandoc"):
             # pandoc converting the same report's Markdown to DOCX, cold, as the baseline
             subprocess.run([*cmd, "build", EXAMPLE.name, "-f", "md", "-o", "md"], cwd=work)
             md = f"md/{EXAMPLE.stem}.md"
-            results["pandoc_md_to_docx_ms"] = round(
-                median_ms(["pandoc", md, "-t", "docx", "-o", "p.docx"], args.runs, work), 1
-            )
+            single["pandoc_md_to_docx_ms"] = ["pandoc", md, "-t", "docx", "-o", "p.docx"]
+        results.update(interleaved_ms(single, args.runs, work))
+        for name in single:
+            print(f"{name:>20}: {results[name]:8.1f} ms", flush=True)
+        if "pandoc_md_to_docx_ms" in results:
             for name in ("help", "validate", "build_docx"):
                 ratio = results[f"{name}_ms"] / results["pandoc_md_to_docx_ms"]  # type: ignore[operator]
                 results[f"{name}_vs_pandoc"] = round(ratio, 2)
-            print(f"{'pandoc md→docx':>16}: {results['pandoc_md_to_docx_ms']:8.1f} ms", flush=True)
 
         # import of a 40 KB document (the template site's page, as a Word file), beside
         # pandoc reading the same Word file into Markdown
