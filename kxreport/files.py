@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from .errors import KxreportError, OutputError, UsageError
+from .process import working
 
 
 class TooLarge(KxreportError):
@@ -40,8 +41,11 @@ def read_regular(path: str | Path, limit: int) -> bytes:
 
     Devices, FIFOs and sockets are refused before they are opened (reading ``/dev/zero``
     never ends; opening a FIFO blocks until someone writes to it); the size is checked
-    before reading and enforced while reading, in case the file grows.
+    before reading and enforced while reading, in case the file grows. Every input of
+    kxreport is read here, so the first one read marks the end of start-up
+    (:func:`kxreport.process.working`).
     """
+    working()
     shown = str(path)
     try:
         info = os.stat(path)

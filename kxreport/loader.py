@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import Diagnostic, KxreportError, UsageError
 from .files import is_inside
-from .process import working
 from .source import (
     _GLOB_CHARS,
     MAX_DIAGNOSTICS,
@@ -107,7 +106,6 @@ def _load(path: Path, run: _Run, follow_previous: bool, chain: tuple[Path, ...])
     from .messages import validation_diagnostics
     from .model import YearFile
 
-    working()  # start-up is over (kxreport.process)
     real = Path(os.path.realpath(path))
     cached = run.loaded.get((real, follow_previous))
     if cached is not None:

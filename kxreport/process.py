@@ -12,13 +12,14 @@ schemas). Two things CPython does by default cost a short command dearly on top 
   later.
 
 :func:`start` lets the collector run a hundred times less often while the command starts;
-:func:`working`, called when the first document is read, sets everything made so far aside
-for good (``gc.freeze``: the collector never scans it again) and brings the collector back
-to its usual pace, so a batch of thousands of reports keeps its memory where it was (see
-``bench/``). :func:`leave` ends the process as ``sys.exit`` would, the visible part done
-(standard streams flushed, exit functions run), without the teardown. Only the installed
-command calls :func:`start` and :func:`leave`; for the library and ``kxreport.cli.run``
-(which tests call in-process) :func:`working` does nothing.
+:func:`working`, called when the first input file is read (``files.read_regular`` reads
+every input), sets everything made so far aside for good (``gc.freeze``: the collector
+never scans it again) and brings the collector back to its usual pace, so a batch of
+thousands of reports keeps its memory where it was (see ``bench/``). :func:`leave` ends the
+process as ``sys.exit`` would, the visible part done (standard streams flushed, exit
+functions run), without the teardown. Only the installed command calls :func:`start` and
+:func:`leave`; for the library and ``kxreport.cli.run`` (which tests call in-process)
+:func:`working` does nothing.
 """
 
 from __future__ import annotations
@@ -30,8 +31,8 @@ import sys
 from typing import NoReturn
 
 # While starting, the first generation is collected after this many new container objects
-# instead of 700: start-up (~60 000) runs no collection, and a command that never reads a
-# document (``import``, ``fmt``) still collects now and then.
+# instead of 700: start-up (~60 000) runs no collection, and a command that reads no file
+# (``schema``, ``--help``) still collects now and then.
 FIRST_GENERATION = 100_000
 _usual: tuple[int, ...] | None = None  # the thresholds start() replaced, until working()
 
@@ -44,7 +45,7 @@ def start() -> None:
 
 
 def working() -> None:
-    """The first document is being read: what start-up made stays until the end, so the
+    """The first input file is being read: what start-up made stays until the end, so the
     collector need never scan it again; from now on it collects at its usual pace. Does
     nothing unless :func:`start` ran (and after the first call)."""
     global _usual

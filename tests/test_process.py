@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import textwrap
 
+import pytest
+
 from .conftest import EXAMPLES, run_kxreport, run_python
 
 
@@ -111,9 +113,20 @@ def test_the_collector_runs_less_often_but_still_collects_cycles():
     assert alive < 200_000  # the 300 000 cycles did not all pile up
 
 
-def test_reading_the_first_document_ends_start_up():
+@pytest.mark.parametrize(
+    "reading",
+    [
+        "from kxreport.loader import load; load(YEAR_FILE)",  # validate, build, stats, init
+        "from kxreport.readers import read; read(ARTICLE)",  # import (here of a text file)
+    ],
+)
+def test_reading_the_first_input_ends_start_up(reading, tmp_path):
     """Start-up's objects are set aside for good and the usual pace comes back, so a long
     batch collects as often as any Python program."""
+    article = tmp_path / "article.txt"
+    article.write_text(
+        "示县科协2023年工作总结\n\n一、科普工作\n\n全年开展科普活动30场。\n", "utf-8"
+    )
     done = run_python(
         "-c",
         script(
@@ -121,9 +134,10 @@ def test_reading_the_first_document_ends_start_up():
             import gc
             usual = gc.get_threshold()
             process.start()
-            from kxreport.loader import load
+            from pathlib import Path
+            YEAR_FILE, ARTICLE = {str(EXAMPLES / "linfen-2022.yaml")!r}, Path({str(article)!r})
             assert gc.get_freeze_count() == 0
-            load({str(EXAMPLES / "linfen-2022.yaml")!r})
+            {reading}
             print(gc.get_threshold() == usual, gc.get_freeze_count() > 10_000)
             """
         ),
