@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from . import official_parts
+from .errors import KxreportError
 from .numbering import TOLERANT
 from .numbers import figure_entry, mentions
 from .official_parts import SIGN_DATE as _SIGN_DATE
@@ -213,7 +214,12 @@ class _Importer:
     # -- the whole document -----------------------------------------------------------
 
     def run(self) -> Imported:
-        blocks, official = official_parts.take(self._clean())
+        cleaned = self._clean()
+        if not cleaned:
+            raise KxreportError(
+                "没有可导入的文字：文件是空的，或只有图片、页眉页脚和网页上的导航、来源等杂项"
+            )
+        blocks, official = official_parts.take(cleaned)
         tables: list[tuple[str, Block]] = list(official.annex_tables)
         kept: list[Block] = []
         for block in blocks:

@@ -320,6 +320,24 @@ def test_several_sources_into_a_folder_and_a_bad_one_does_not_stop_the_rest(tmp_
     assert "title: 科普工作" in (tmp_path / "out" / "b.yaml").read_text("utf-8")
 
 
+def test_a_source_with_nothing_to_import_fails_alone_and_writes_nothing(tmp_path):
+    """An empty Word file, one with only a footer, a page of web furniture: no year file
+    of blanks is written (it would pass for an import), the others are imported."""
+    empty, footer, junk, good = (tmp_path / n for n in ("e.docx", "f.docx", "j.txt", "g.txt"))
+    docx.Document().save(empty)
+    with_footer = docx.Document()
+    with_footer.sections[0].footer.paragraphs[0].text = "第 1 页 共 1 页"
+    with_footer.save(footer)
+    junk.write_text("来源：示县科协  浏览次数：12\n\n发布时间：2023-07-12 09:30\n", "utf-8")
+    good.write_text("甲县科协2023年工作总结\n\n全年举办讲座5场。\n", "utf-8")
+    done = run("import", str(empty), str(footer), str(junk), str(good), "-o", str(tmp_path / "o"))
+    assert done.exit_code == 1
+    for name in ("e.docx", "f.docx", "j.txt"):
+        assert f"{tmp_path / name}：没有可导入的文字" in done.output
+    assert "1 份导入，3 份失败" in done.output
+    assert [p.name for p in (tmp_path / "o").glob("*.yaml")] == ["g.yaml"]
+
+
 def test_help_is_chinese_with_examples():
     done = run("import", "--help")
     assert done.exit_code == 0
