@@ -346,6 +346,7 @@ def build(
             templates,
             root=root,
         )
+        _say("已停止监视。")
         return
     try:
         if console.is_terminal and len(sources) > 1 and diagnostics == "text":

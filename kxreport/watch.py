@@ -50,8 +50,13 @@ def relevant(changes: set[tuple[Any, str]], watched: set[Path]) -> bool:
 
 
 def watch_changes(dirs: list[Path]) -> Iterator[set[tuple[Any, str]]]:
+    """Batches of changes in ``dirs`` until Ctrl-C, which ends them quietly (watchfiles
+    would log it in English; the command says in Chinese that the watch stopped)."""
+    import logging
+
     import watchfiles
 
+    logging.getLogger("watchfiles.main").setLevel(logging.ERROR)
     yield from watchfiles.watch(*dirs, debounce=300, raise_interrupt=False)
 
 

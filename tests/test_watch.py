@@ -96,3 +96,34 @@ def test_watch_with_pdf_keeps_one_libreoffice_warm(tmp_path):
     assert [o.failed for o in shown] == [False, False, False]
     assert len(set(pids)) == 1  # started once, kept warm
     office.shutdown()
+
+
+def test_ctrl_c_ends_the_watch_with_a_chinese_word_and_nothing_else(tmp_path):
+    """A real process, a real SIGINT: exit 0, “已停止监视。”, no English log line and no
+    traceback from the file watcher."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from .conftest import EXAMPLES
+
+    shutil.copy(EXAMPLES / "linfen-2022.yaml", tmp_path)
+    child = subprocess.Popen(
+        [sys.executable, "-m", "kxreport", "build", "linfen-2022.yaml", "-f", "md", "--watch"],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    deadline = time.monotonic() + 60
+    while not (tmp_path / "linfen-2022.md").exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    time.sleep(1.0)  # the watcher is set up after the first build
+    child.send_signal(signal.SIGINT)
+    out, err = child.communicate(timeout=30)
+    assert child.returncode == 0, err
+    assert err.rstrip().endswith("已停止监视。"), err
+    assert "KeyboardInterrupt" not in err + out and "Traceback" not in err
