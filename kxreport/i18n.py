@@ -82,6 +82,21 @@ _ERRORS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"^Invalid value for (.+?): (.+)$", re.S), r"\1 的值无效：\2"),
 ]
 _DID_YOU_MEAN = re.compile(r"\s*\(?(?:Did you mean|Possible options:) ([^)?]+)\??\)?")
+# Why a value was refused: typer >= 0.28 says it with pydantic's words, older ones with
+# click's. The first that matches is used.
+_VALUES: list[tuple[re.Pattern[str], str]] = [
+    (
+        re.compile(r"^Input should be a valid integer, got a number with a fractional part.*"),
+        "应为整数，不能有小数",
+    ),
+    (re.compile(r"^Input should be a valid (?:integer|number).*"), "应为整数"),
+    (re.compile(r"^Input should be greater than or equal to (\S+)$"), r"不能小于 \1"),
+    (re.compile(r"^Input should be less than or equal to (\S+)$"), r"不能大于 \1"),
+    (re.compile(r"^Input should be greater than (\S+)$"), r"应大于 \1"),
+    (re.compile(r"^Input should be less than (\S+)$"), r"应小于 \1"),
+    (re.compile(r"^'(.*)' is not a valid integer(?: range)?\.$"), r"“\1”不是整数"),
+    (re.compile(r"^'?(.*?)'? is not in the range (.+)\.$"), r"\1 不在范围 \2 内"),
+]
 
 
 def translate_error(message: str) -> str:
@@ -91,6 +106,11 @@ def translate_error(message: str) -> str:
     for pattern, chinese in _ERRORS:
         if pattern.search(head):
             head = pattern.sub(chinese, head)
+            break
+    what, sep, why = head.partition(" 的值无效：")
+    for pattern, chinese in _VALUES if sep else ():
+        if pattern.search(why):
+            head = what + sep + pattern.sub(chinese, why)
             break
     if suggestion:
         head += f"（是不是想写 {suggestion[1].strip()}？）"

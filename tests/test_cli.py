@@ -154,6 +154,9 @@ def test_help_is_chinese_with_examples(monkeypatch, capsys):
         (["build"], "错误：缺少参数“文件或文件夹...”"),
         (["valdate"], "错误：没有这个命令：valdate（是不是想写 'validate'？）"),
         (["build", "--out-dir"], "错误：选项 --out-dir 需要一个值"),
+        (["build", "x.yaml", "-j", "abc"], "错误：'-j' / '--jobs' 的值无效：应为整数"),
+        (["build", "x.yaml", "-j", "0"], "错误：'-j' / '--jobs' 的值无效：不能小于 1"),
+        (["import", "x.txt", "--year", "3000"], "错误：'--year' 的值无效：不能大于 2100"),
     ],
 )
 def test_usage_errors_are_chinese_and_exit_2(monkeypatch, capsys, args, message):
@@ -212,3 +215,35 @@ def test_slot_written_by_a_template_stops_the_build(tmp_path, write_yaml):
         in result.output
     )
     assert not (tmp_path / "2023.md").exists()
+
+
+@pytest.mark.parametrize(
+    ("english", "chinese"),
+    [
+        # typer >= 0.28 (pydantic's words)
+        (
+            "Invalid value for '--year': Input should be a valid integer, unable to parse "
+            "string as an integer",
+            "'--year' 的值无效：应为整数",
+        ),
+        (
+            "Invalid value for '-j': Input should be greater than or equal to 1",
+            "'-j' 的值无效：不能小于 1",
+        ),
+        # older typer (click's words)
+        ("Invalid value for '-j': 'abc' is not a valid integer.", "'-j' 的值无效：“abc”不是整数"),
+        (
+            "Invalid value for '-j': 0 is not in the range x>=1.",
+            "'-j' 的值无效：0 不在范围 x>=1 内",
+        ),
+        # not a value error: only the frame is translated, the rest left as it is
+        (
+            "No such option: --bogus Did you mean --bog?",
+            "没有这个选项：--bogus（是不是想写 --bog？）",
+        ),
+    ],
+)
+def test_why_a_value_was_refused_is_said_in_chinese(english, chinese):
+    from kxreport.i18n import translate_error
+
+    assert translate_error(english) == chinese
