@@ -13,6 +13,7 @@ by a killed process is removed the next time that output is written.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import re
 import signal
@@ -36,6 +37,33 @@ class TooLarge(KxreportError):
         self.limit = limit
 
 
+# Why the system refused: the common reasons in Chinese (strerror is the C library's
+# English on most systems); any other keeps the system's own words.
+_REASONS = {
+    errno.ENOENT: "文件或文件夹不存在",
+    errno.EACCES: "没有权限",
+    errno.EPERM: "没有权限",
+    errno.EROFS: "所在的文件系统是只读的",
+    errno.ENOSPC: "磁盘空间不足",
+    errno.EISDIR: "这是一个文件夹",
+    errno.ENOTDIR: "路径中有一部分不是文件夹",
+    errno.ENAMETOOLONG: "文件名太长",
+    errno.EIO: "读写出错（磁盘或网络存储故障）",
+    errno.EMFILE: "同时打开的文件太多",
+    errno.ENFILE: "同时打开的文件太多",
+    errno.ELOOP: "符号链接太多层或形成了循环",
+    errno.EBUSY: "文件正被占用",
+    errno.ETXTBSY: "文件正被占用",
+}
+if hasattr(errno, "EDQUOT"):
+    _REASONS[errno.EDQUOT] = "超出磁盘配额"
+
+
+def reason(exc: OSError) -> str:
+    """Why an operation on a file failed, in Chinese where the reason is a common one."""
+    return _REASONS.get(exc.errno or -1) or exc.strerror or str(exc)
+
+
 def read_regular(path: str | Path, limit: int) -> bytes:
     """The bytes of a regular file of at most ``limit`` bytes.
 
@@ -52,7 +80,7 @@ def read_regular(path: str | Path, limit: int) -> bytes:
     except (FileNotFoundError, NotADirectoryError):
         raise UsageError(f"找不到文件：{shown}") from None
     except OSError as exc:
-        raise UsageError(f"无法读取 {shown}：{exc.strerror}") from None
+        raise UsageError(f"无法读取 {shown}：{reason(exc)}") from None
     if stat.S_ISDIR(info.st_mode):
         raise UsageError(f"{shown} 是一个文件夹，不是文件")
     if not stat.S_ISREG(info.st_mode):
@@ -63,7 +91,7 @@ def read_regular(path: str | Path, limit: int) -> bytes:
     try:
         fd = os.open(path, flags)
     except OSError as exc:
-        raise UsageError(f"无法读取 {shown}：{exc.strerror}") from None
+        raise UsageError(f"无法读取 {shown}：{reason(exc)}") from None
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):  # replaced between stat and open
             raise UsageError(f"{shown} 不是普通文件：kxreport 只读取普通文件")
@@ -79,7 +107,7 @@ def read_regular(path: str | Path, limit: int) -> bytes:
                 raise TooLarge(Path(shown), size, limit)
         return b"".join(chunks)
     except OSError as exc:
-        raise UsageError(f"无法读取 {shown}：{exc.strerror}") from None
+        raise UsageError(f"无法读取 {shown}：{reason(exc)}") from None
     finally:
         os.close(fd)
 
@@ -204,7 +232,7 @@ def replace_together(outputs: Iterable[tuple[Path, bytes]]) -> None:
             pending.remove((tmp, path))
     except OSError as exc:
         where = current if current is not None else Path(".")
-        raise OutputError(f"无法写入 {where}：{exc.strerror or exc}") from None
+        raise OutputError(f"无法写入 {where}：{reason(exc)}") from None
     finally:
         for tmp, _ in pending:
             with contextlib.suppress(OSError):

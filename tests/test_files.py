@@ -111,8 +111,28 @@ def test_a_full_disk_leaves_the_previous_pair_intact(tmp_path, monkeypatch):
     monkeypatch.setattr(os, "write", write)
     result = invoke("build", str(source), "-f", "docx", "-f", "md")
     monkeypatch.undo()
-    assert result.exit_code == 1 and "No space left on device" in result.output
+    assert result.exit_code == 1 and "：磁盘空间不足" in result.output
     assert tree(tmp_path) == before  # neither output replaced, no temporary file left
+
+
+def test_why_a_file_could_not_be_written_is_said_in_chinese(tmp_path):
+    source = tmp_path / "linfen-2022.yaml"
+    shutil.copy(EXAMPLES / "linfen-2022.yaml", source)
+    (tmp_path / "a-file").write_text("x")
+    result = invoke("build", str(source), "-o", str(tmp_path / "a-file" / "out"))
+    assert result.exit_code == 1
+    assert "：路径中有一部分不是文件夹" in result.output and "Not a directory" not in result.output
+
+
+def test_an_uncommon_reason_keeps_the_systems_words():
+    import errno
+
+    from kxreport.files import reason
+
+    assert reason(OSError(errno.EROFS, "Read-only file system")) == "所在的文件系统是只读的"
+    assert reason(OSError(errno.ECONNRESET, "Connection reset by peer")) == (
+        "Connection reset by peer"
+    )
 
 
 def test_outputs_keep_the_mode_of_the_file_they_replace(tmp_path):
@@ -276,7 +296,7 @@ def test_replace_together_cleans_up_when_a_rename_fails(tmp_path, monkeypatch):
         return real(src, dst)
 
     monkeypatch.setattr(os, "replace", replace)
-    with pytest.raises(OutputError, match="Permission denied"):
+    with pytest.raises(OutputError, match="b.md：没有权限"):
         files.replace_together([(tmp_path / "a.md", b"a"), (tmp_path / "b.md", b"b")])
     assert not any(p.name.endswith(".tmp") for p in tmp_path.iterdir())
 
