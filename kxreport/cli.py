@@ -44,6 +44,13 @@ class _Group(_Chinese, TyperGroup):
     (typer reads each command's signature and annotations, ~1 ms a command), the list
     of commands in the help needs them all, in the order they are defined here."""
 
+    def parse_args(self, ctx: Any, args: list[str]) -> Any:
+        for param in self.params:  # typer adds its completion options after __init__
+            callback = param.callback
+            if param.name == "install_completion" and callable(callback):
+                param.callback = i18n.completion_installed(callback)
+        return super().parse_args(ctx, args)
+
     def list_commands(self, ctx: Any) -> list[str]:
         return list(_COMMANDS)
 
@@ -707,7 +714,9 @@ def run() -> None:
             sys.exit(2)
         if ctx is not None:
             _say(ctx.get_usage())
-        command = ctx.command_path if ctx is not None else "kxreport"
+        # click leaves out the context of some option errors (`build -f` with no value)
+        named = [a for a in sys.argv[1:] if a in _COMMANDS][:1]
+        command = ctx.command_path if ctx is not None else " ".join(["kxreport", *named])
         _say(f"运行“{command} -h”查看帮助。")
         _say(f"错误：{i18n.translate_error(exc.format_message())}")
         sys.exit(2)

@@ -6,9 +6,13 @@ replacing the module-level ``_``/``ngettext`` they imported.
 
 from __future__ import annotations
 
+import contextlib
 import gettext
+import io
 import re
 import sys
+from collections.abc import Callable
+from typing import Any
 
 ZH: dict[str, str] = {
     "Usage:": "用法：",
@@ -78,7 +82,7 @@ _ERRORS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"^Missing argument '(.+)'\."), r"缺少参数“\1”"),
     (re.compile(r"^Missing option '(.+)'\."), r"缺少选项“\1”"),
     (re.compile(r"^Option '(.+)' requires an argument\."), r"选项 \1 需要一个值"),
-    (re.compile(r"^Got unexpected extra arguments? \((.+)\)"), r"多余的参数：\1"),
+    (re.compile(r"^Got unexpected extra argument(?:s|\(s\))? \((.+)\)"), r"多余的参数：\1"),
     (re.compile(r"^Invalid value for (.+?): (.+)$", re.S), r"\1 的值无效：\2"),
 ]
 _DID_YOU_MEAN = re.compile(r"\s*\(?(?:Did you mean|Possible options:) ([^)?]+)\??\)?")
@@ -115,3 +119,31 @@ def translate_error(message: str) -> str:
     if suggestion:
         head += f"（是不是想写 {suggestion[1].strip()}？）"
     return head
+
+
+_INSTALLED = re.compile(r"^(\S+) completion installed in (.+)$", re.M)
+
+
+def completion_installed(callback: Callable[..., Any]) -> Callable[..., Any]:
+    """typer's ``--install-completion`` callback, saying in Chinese what it did (typer
+    prints an English sentence and ends the program). Wrapping it again changes nothing."""
+    if getattr(callback, "chinese", False):
+        return callback
+
+    def install(ctx: Any, param: Any, value: Any) -> Any:
+        if not value or ctx.resilient_parsing:
+            return callback(ctx, param, value)
+        said = io.StringIO()
+        try:
+            with contextlib.redirect_stdout(said):
+                callback(ctx, param, value)
+        finally:
+            done = _INSTALLED.search(said.getvalue())
+            if done:
+                print(f"已为 {done[1]} 安装命令补全：{done[2]}\n重新打开终端后生效。")
+            else:
+                print(said.getvalue(), end="")
+        return value
+
+    install.chinese = True  # type: ignore[attr-defined]
+    return install

@@ -157,6 +157,9 @@ def test_help_is_chinese_with_examples(monkeypatch, capsys):
         (["build", "x.yaml", "-j", "abc"], "错误：'-j' / '--jobs' 的值无效：应为整数"),
         (["build", "x.yaml", "-j", "0"], "错误：'-j' / '--jobs' 的值无效：不能小于 1"),
         (["import", "x.txt", "--year", "3000"], "错误：'--year' 的值无效：不能大于 2100"),
+        (["stats", "x.yaml", "a", "b"], "错误：多余的参数：a b"),
+        # click gives this error no context: the help to run is still the command's
+        (["build", "-f"], "运行“kxreport build -h”查看帮助。\n错误：选项 -f 需要一个值"),
     ],
 )
 def test_usage_errors_are_chinese_and_exit_2(monkeypatch, capsys, args, message):

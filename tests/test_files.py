@@ -296,7 +296,7 @@ def test_replace_together_cleans_up_when_a_rename_fails(tmp_path, monkeypatch):
         return real(src, dst)
 
     monkeypatch.setattr(os, "replace", replace)
-    with pytest.raises(OutputError, match="b.md：没有权限"):
+    with pytest.raises(OutputError, match=r"b\.md：没有权限"):
         files.replace_together([(tmp_path / "a.md", b"a"), (tmp_path / "b.md", b"b")])
     assert not any(p.name.endswith(".tmp") for p in tmp_path.iterdir())
 

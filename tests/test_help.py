@@ -175,3 +175,16 @@ def test_stats_table_wraps_instead_of_cutting_cells(tmp_path):
 def test_stats_refuses_an_unknown_format():
     done = kxreport("stats", str(EXAMPLES / "demo-2023.yaml"), "--format", "xml")
     assert done.returncode == 2 and "--format 只能是" in done.stderr
+
+
+def test_installing_completion_says_what_it_did_in_chinese(tmp_path):
+    """typer installs the script and prints an English sentence: ours says it in Chinese
+    (in a temporary home folder: the test must not touch the real ~/.bashrc)."""
+    done = run_kxreport(
+        "--install-completion", "bash", env={"HOME": str(tmp_path), "SHELL": "/bin/bash"}
+    )
+    script = tmp_path / ".bash_completions" / "kxreport.sh"
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == f"已为 bash 安装命令补全：{script}\n重新打开终端后生效。\n"
+    assert "_KXREPORT_COMPLETE" in script.read_text("utf-8")
+    assert str(script) in (tmp_path / ".bashrc").read_text("utf-8")
