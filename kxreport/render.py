@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, fields, is_dataclass
 from functools import cached_property, lru_cache
@@ -432,18 +433,18 @@ def render_markdown(
         raise
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateError(
-            f"{exc.filename or exc.name}:{exc.lineno}: 模板语法错误：{exc.message}"
+            f"{exc.filename or exc.name}:{exc.lineno}: 模板语法错误：{jinja_says(exc.message)}"
         ) from None
     except jinja2.UndefinedError as exc:
         raise TemplateError(
-            f"{_template_location(exc)}模板引用了不存在的值：{exc.message}"
+            f"{_template_location(exc)}模板引用了不存在的值：{jinja_says(exc.message)}"
         ) from None
     except jinja2.TemplateNotFound as exc:
         raise TemplateError(f"找不到模板：{exc.name}") from None
     except SecurityError as exc:
         raise TemplateError(f"{_template_location(exc)}模板做了不允许的事：{exc}") from None
     except jinja2.TemplateError as exc:
-        raise TemplateError(f"{_template_location(exc)}模板出错：{exc}") from None
+        raise TemplateError(f"{_template_location(exc)}模板出错：{jinja_says(str(exc))}") from None
     except Timeout:
         raise TemplateError(
             f"模板运行超过 {sandbox.MAX_SECONDS} 秒，已停止：是不是有很大的循环？"
@@ -461,6 +462,62 @@ def render_markdown(
             f"{_template_location(exc)}模板运行出错：{type(exc).__name__}: {exc}"
         ) from None
     return normalise_markdown(text)
+
+
+# What Jinja says of a broken template, in Chinese: (pattern, Chinese), the first match is
+# used; a message not in the list is shown as Jinja wrote it. Compiled when first needed.
+_TOKENS = {
+    "end of print statement": "}}",
+    "end of statement block": "%}",
+    "end of template": "模板结尾",
+    "name": "名称",
+}
+_JINJA_SAYS: list[tuple[str, str]] = [
+    (
+        r"Encountered unknown tag '(\w+)'\. Jinja was looking for the following tags: (.+)\. "
+        r"The innermost block that needs to be closed is '(\w+)'\.",
+        "这里不能用“{1}”：先要用 {2} 结束“{3}”块",
+    ),
+    (
+        r"Unexpected end of template\. Jinja was looking for the following tags: (.+)\. "
+        r"The innermost block that needs to be closed is '(\w+)'\.",
+        "模板在“{2}”块结束之前就结束了：缺少 {1}",
+    ),
+    (r"Encountered unknown tag '(\w+)'\..*", "不认识的标签“{1}”"),
+    (r"Expected an expression, got '(.+)'", "这里应写一个值或表达式，却遇到了“{1}”"),
+    (r"expected token '(.+)', got '(.+)'", "这里应是“{1}”，却遇到了“{2}”"),
+    (r"unexpected '(.+)', expected '(.+)'", "这里应是“{2}”，却遇到了“{1}”"),
+    (r"unexpected '(.+)'", "这里不应出现“{1}”"),
+    (
+        r"unexpected char '(.)' at \d+|unexpected char \"(.)\" at \d+",
+        "这里不应出现“{1}{2}”（引号没有配对？）",
+    ),
+    (r"No filter named '(.+)'\.?", "没有名为“{1}”的过滤器"),
+    (r"No test named '(.+)'(?: found)?\.?", "没有名为“{1}”的测试"),
+    (r"'(\w+)' is undefined", "没有名为“{1}”的值"),
+    (r"'dict object' has no attribute '(.+)'", "字典里没有“{1}”"),
+    (r"(?:'list object'|list object) has no element (-?\d+)", "列表里没有第 {1} 项（从 0 数起）"),
+    (r"'(?:[\w.]+\.)?(\w+) object' has no attribute '(.+)'", "{1} 没有“{2}”这一项"),
+]
+
+
+def jinja_says(message: str) -> str:
+    """Jinja's message about a template, in Chinese where it is one of the common ones."""
+    for pattern, chinese in _JINJA_SAYS:
+        found = re.fullmatch(pattern, message, re.S)
+        if found:
+            parts = [_TOKENS.get(g) or _unquoted(g) for g in found.groups("")]
+            return chinese.format("", *parts)
+    return message
+
+
+def _unquoted(text: str) -> str:
+    """A name as Jinja quotes it, without the quotes; of the tags Jinja was looking for
+    (``'elif' or 'else' or 'endif'``), the one that closes the block (``{% endif %}``)."""
+    closing = re.search(r"'(end\w+)'", text)
+    if closing:
+        return "{% " + closing[1] + " %}"
+    return text.strip("'") if len(text) > 1 else text
 
 
 def _template_location(exc: BaseException) -> str:

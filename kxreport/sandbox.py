@@ -352,6 +352,8 @@ class Sandbox(ImmutableSandboxedEnvironment):
         return None  # str.format is simply not allowed (widths, attribute lookups)
 
     def getattr(self, obj: Any, attribute: str) -> Any:
+        if isinstance(obj, jinja2.Undefined):  # doc.orgg.name: the message names “orgg”
+            return obj
         if self.may_read(obj, attribute):
             try:
                 return getattr(obj, attribute)
@@ -368,6 +370,8 @@ class Sandbox(ImmutableSandboxedEnvironment):
         return self.unsafe_undefined(obj, attribute)
 
     def getitem(self, obj: Any, argument: Any) -> Any:
+        if isinstance(obj, jinja2.Undefined):
+            return obj
         if isinstance(argument, str) and not isinstance(obj, (dict, list, tuple, str)):
             return self.getattr(obj, argument)
         try:

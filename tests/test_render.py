@@ -309,6 +309,39 @@ def test_template_syntax_error_names_the_file_and_line(tmp_path):
         render_markdown(doc(), tmp_path)
 
 
+@pytest.mark.parametrize(
+    ("template", "said"),
+    [
+        ("{% if doc.year %}年度", "模板语法错误：模板在“if”块结束之前就结束了：缺少 {% endif %}"),
+        (
+            "{% for s in doc.sections %}{{ s.title }}{% endif %}",
+            "模板语法错误：这里不能用“endif”：先要用 {% endfor %} 结束“for”块",
+        ),
+        ("{% if %}{% endif %}", "模板语法错误：这里应写一个值或表达式，却遇到了“%}”"),
+        ("{{ doc.year doc.kind }}", "模板语法错误：这里应是“}}”，却遇到了“doc”"),
+        ("{% shout %}", "模板语法错误：不认识的标签“shout”"),
+        ("{{ doc.year | shout }}", "模板语法错误：没有名为“shout”的过滤器"),
+        ("{{ 'abc }}", "模板语法错误：这里不应出现“'”（引号没有配对？）"),
+        ("{{ year }}", "模板引用了不存在的值：没有名为“year”的值"),
+        # the first name that is missing, not the last one looked up on it
+        ("{{ doc.orgg.name }}", "模板引用了不存在的值：YearFile 没有“orgg”这一项"),
+        ("{{ doc.sections[99].title }}", "模板引用了不存在的值：列表里没有第 99 项（从 0 数起）"),
+    ],
+)
+def test_what_is_wrong_with_a_template_is_said_in_chinese(tmp_path, template, said):
+    (tmp_path / "summary.md.j2").write_text(template + "\n", encoding="utf-8")
+    with pytest.raises(TemplateError) as caught:
+        render_markdown(doc(), tmp_path)
+    assert str(caught.value) == f"{tmp_path / 'summary.md.j2'}:1: {said}"
+
+
+def test_a_missing_value_is_still_defined_false_in_a_test(tmp_path):
+    (tmp_path / "summary.md.j2").write_text(
+        "{% if doc.orgg.name is defined %}有{% else %}无{% endif %}\n", encoding="utf-8"
+    )
+    assert render_markdown(doc(), tmp_path) == "无\n"
+
+
 def test_templates_are_sandboxed(tmp_path):
     (tmp_path / "summary.md.j2").write_text("{{ doc.__class__.__mro__ }}\n")
     with pytest.raises(TemplateError):
