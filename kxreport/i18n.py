@@ -106,19 +106,21 @@ _VALUES: list[tuple[re.Pattern[str], str]] = [
 def translate_error(message: str) -> str:
     """A click usage-error message in Chinese (unknown ones are returned unchanged)."""
     suggestion = _DID_YOU_MEAN.search(message)
-    head = _DID_YOU_MEAN.sub("", message).strip()
-    for pattern, chinese in _ERRORS:
-        if pattern.search(head):
-            head = pattern.sub(chinese, head)
-            break
+    head = _first_match(_ERRORS, _DID_YOU_MEAN.sub("", message).strip())
     what, sep, why = head.partition(" 的值无效：")
-    for pattern, chinese in _VALUES if sep else ():
-        if pattern.search(why):
-            head = what + sep + pattern.sub(chinese, why)
-            break
+    if sep:
+        head = what + sep + _first_match(_VALUES, why)
     if suggestion:
         head += f"（是不是想写 {suggestion[1].strip()}？）"
     return head
+
+
+def _first_match(table: list[tuple[re.Pattern[str], str]], text: str) -> str:
+    """``text`` rewritten by the first pattern of ``table`` that matches it, else as is."""
+    for pattern, chinese in table:
+        if pattern.search(text):
+            return pattern.sub(chinese, text)
+    return text
 
 
 _INSTALLED = re.compile(r"^(\S+) completion installed in (.+)$", re.M)
