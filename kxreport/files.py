@@ -258,8 +258,18 @@ class Interrupted(SystemExit):
     """SIGTERM or SIGHUP: unwinds like an exception, so temporary files are removed."""
 
 
+_signalled: list[int] = []  # the signals turned into Interrupted, in order
+
+
 def _raise_interrupted(signum: int, _frame: object) -> None:
+    _signalled.append(signum)
     raise Interrupted(128 + signum)
+
+
+def interrupted_by() -> Interrupted | None:
+    """The Interrupted a signal raised, for code that ran where a library caught it (the
+    file watcher ends quietly on any signal, as on Ctrl-C)."""
+    return Interrupted(128 + _signalled[-1]) if _signalled else None
 
 
 def install_signal_handlers() -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+
 from kxreport.build import Options, build_one
 from kxreport.watch import folders, inputs, watch
 
@@ -98,9 +100,11 @@ def test_watch_with_pdf_keeps_one_libreoffice_warm(tmp_path):
     office.shutdown()
 
 
-def test_ctrl_c_ends_the_watch_with_a_chinese_word_and_nothing_else(tmp_path):
-    """A real process, a real SIGINT: exit 0, “已停止监视。”, no English log line and no
-    traceback from the file watcher."""
+@pytest.mark.parametrize(("sig", "status"), [("SIGINT", 0), ("SIGTERM", 143), ("SIGHUP", 129)])
+def test_a_signal_ends_the_watch_with_a_chinese_word_and_nothing_else(tmp_path, sig, status):
+    """A real process, a real signal: “已停止监视。”, no English log line and no traceback
+    from the file watcher; Ctrl-C is how a watch is meant to end (exit 0), SIGTERM and
+    SIGHUP end it with their own status, as they end every other command."""
     import os
     import signal
     import subprocess
@@ -122,8 +126,8 @@ def test_ctrl_c_ends_the_watch_with_a_chinese_word_and_nothing_else(tmp_path):
     while not (tmp_path / "linfen-2022.md").exists() and time.monotonic() < deadline:
         time.sleep(0.1)
     time.sleep(1.0)  # the watcher is set up after the first build
-    child.send_signal(signal.SIGINT)
+    child.send_signal(getattr(signal, sig))
     out, err = child.communicate(timeout=30)
-    assert child.returncode == 0, err
+    assert child.returncode == status, err
     assert err.rstrip().endswith("已停止监视。"), err
     assert "KeyboardInterrupt" not in err + out and "Traceback" not in err
