@@ -466,11 +466,11 @@ def render_markdown(
 
 # What Jinja says of a broken template, in Chinese: (pattern, Chinese), the first match is
 # used; a message not in the list is shown as Jinja wrote it. Compiled when first needed.
+# Jinja's names of tokens (never a name in a template: they have spaces)
 _TOKENS = {
     "end of print statement": "}}",
     "end of statement block": "%}",
     "end of template": "模板结尾",
-    "name": "名称",
 }
 _JINJA_SAYS: list[tuple[str, str]] = [
     (
@@ -485,6 +485,7 @@ _JINJA_SAYS: list[tuple[str, str]] = [
     ),
     (r"Encountered unknown tag '(\w+)'\..*", "不认识的标签“{1}”"),
     (r"Expected an expression, got '(.+)'", "这里应写一个值或表达式，却遇到了“{1}”"),
+    (r"expected token 'name', got '(.+)'", "这里应写一个名称，却遇到了“{1}”"),
     (r"expected token '(.+)', got '(.+)'", "这里应是“{1}”，却遇到了“{2}”"),
     (r"unexpected '(.+)', expected '(.+)'", "这里应是“{2}”，却遇到了“{1}”"),
     (r"unexpected '(.+)'", "这里不应出现“{1}”"),

@@ -323,6 +323,8 @@ def test_template_syntax_error_names_the_file_and_line(tmp_path):
         ("{{ doc.year | shout }}", "模板语法错误：没有名为“shout”的过滤器"),
         ("{{ 'abc }}", "模板语法错误：这里不应出现“'”（引号没有配对？）"),
         ("{{ year }}", "模板引用了不存在的值：没有名为“year”的值"),
+        ("{{ name }}", "模板引用了不存在的值：没有名为“name”的值"),  # not a token's name
+        ("{% macro %}{% endmacro %}", "模板语法错误：这里应写一个名称，却遇到了“%}”"),
         # the first name that is missing, not the last one looked up on it
         ("{{ doc.orgg.name }}", "模板引用了不存在的值：YearFile 没有“orgg”这一项"),
         ("{{ doc.sections[99].title }}", "模板引用了不存在的值：列表里没有第 99 项（从 0 数起）"),
