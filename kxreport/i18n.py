@@ -75,38 +75,39 @@ def install() -> None:
             module.ngettext = _ngettext  # type: ignore[attr-defined]
 
 
-# Usage errors that typer's bundled click words in English, as (pattern, Chinese).
-_ERRORS: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"^No such option: (\S+)"), r"没有这个选项：\1"),
-    (re.compile(r"^No such command '(.+)'\."), r"没有这个命令：\1"),
-    (re.compile(r"^Missing argument '(.+)'\."), r"缺少参数“\1”"),
-    (re.compile(r"^Missing option '(.+)'\."), r"缺少选项“\1”"),
-    (re.compile(r"^Option '(.+)' requires an argument\."), r"选项 \1 需要一个值"),
-    (re.compile(r"^Got unexpected extra argument(?:s|\(s\))? \((.+)\)"), r"多余的参数：\1"),
-    (re.compile(r"^Invalid value for (.+?): (.+)$", re.S), r"\1 的值无效：\2"),
+# Usage errors that typer's bundled click words in English, as (pattern, Chinese). The
+# patterns are compiled (by ``re``'s cache) only when an error is shown.
+_ERRORS: list[tuple[str, str]] = [
+    (r"^No such option: (\S+)", r"没有这个选项：\1"),
+    (r"^No such command '(.+)'\.", r"没有这个命令：\1"),
+    (r"^Missing argument '(.+)'\.", r"缺少参数“\1”"),
+    (r"^Missing option '(.+)'\.", r"缺少选项“\1”"),
+    (r"^Option '(.+)' requires an argument\.", r"选项 \1 需要一个值"),
+    (r"^Got unexpected extra argument(?:s|\(s\))? \((.+)\)", r"多余的参数：\1"),
+    (r"^Invalid value for (.+?): (.+)$", r"\1 的值无效：\2"),
 ]
-_DID_YOU_MEAN = re.compile(r"\s*\(?(?:Did you mean|Possible options:) ([^)?]+)\??\)?")
+_DID_YOU_MEAN = r"\s*\(?(?:Did you mean|Possible options:) ([^)?]+)\??\)?"
 # Why a value was refused: typer >= 0.28 says it with pydantic's words, older ones with
 # click's. The first that matches is used.
-_VALUES: list[tuple[re.Pattern[str], str]] = [
+_VALUES: list[tuple[str, str]] = [
     (
-        re.compile(r"^Input should be a valid integer, got a number with a fractional part.*"),
+        r"^Input should be a valid integer, got a number with a fractional part.*",
         "应为整数，不能有小数",
     ),
-    (re.compile(r"^Input should be a valid (?:integer|number).*"), "应为整数"),
-    (re.compile(r"^Input should be greater than or equal to (\S+)$"), r"不能小于 \1"),
-    (re.compile(r"^Input should be less than or equal to (\S+)$"), r"不能大于 \1"),
-    (re.compile(r"^Input should be greater than (\S+)$"), r"应大于 \1"),
-    (re.compile(r"^Input should be less than (\S+)$"), r"应小于 \1"),
-    (re.compile(r"^'(.*)' is not a valid integer(?: range)?\.$"), r"“\1”不是整数"),
-    (re.compile(r"^'?(.*?)'? is not in the range (.+)\.$"), r"\1 不在范围 \2 内"),
+    (r"^Input should be a valid (?:integer|number).*", "应为整数"),
+    (r"^Input should be greater than or equal to (\S+)$", r"不能小于 \1"),
+    (r"^Input should be less than or equal to (\S+)$", r"不能大于 \1"),
+    (r"^Input should be greater than (\S+)$", r"应大于 \1"),
+    (r"^Input should be less than (\S+)$", r"应小于 \1"),
+    (r"^'(.*)' is not a valid integer(?: range)?\.$", r"“\1”不是整数"),
+    (r"^'?(.*?)'? is not in the range (.+)\.$", r"\1 不在范围 \2 内"),
 ]
 
 
 def translate_error(message: str) -> str:
     """A click usage-error message in Chinese (unknown ones are returned unchanged)."""
-    suggestion = _DID_YOU_MEAN.search(message)
-    head = _first_match(_ERRORS, _DID_YOU_MEAN.sub("", message).strip())
+    suggestion = re.search(_DID_YOU_MEAN, message)
+    head = _first_match(_ERRORS, re.sub(_DID_YOU_MEAN, "", message).strip())
     what, sep, why = head.partition(" 的值无效：")
     if sep:
         head = what + sep + _first_match(_VALUES, why)
@@ -115,15 +116,15 @@ def translate_error(message: str) -> str:
     return head
 
 
-def _first_match(table: list[tuple[re.Pattern[str], str]], text: str) -> str:
+def _first_match(table: list[tuple[str, str]], text: str) -> str:
     """``text`` rewritten by the first pattern of ``table`` that matches it, else as is."""
     for pattern, chinese in table:
-        if pattern.search(text):
-            return pattern.sub(chinese, text)
+        if re.search(pattern, text, re.S):
+            return re.sub(pattern, chinese, text, flags=re.S)
     return text
 
 
-_INSTALLED = re.compile(r"^(\S+) completion installed in (.+)$", re.M)
+_INSTALLED = r"^(\S+) completion installed in (.+)$"
 
 
 def completion_installed(callback: Callable[..., Any]) -> Callable[..., Any]:
@@ -140,7 +141,7 @@ def completion_installed(callback: Callable[..., Any]) -> Callable[..., Any]:
             with contextlib.redirect_stdout(said):
                 callback(ctx, param, value)
         finally:
-            done = _INSTALLED.search(said.getvalue())
+            done = re.search(_INSTALLED, said.getvalue(), re.M)
             if done:
                 print(f"已为 {done[1]} 安装命令补全：{done[2]}\n重新打开终端后生效。")
             else:
