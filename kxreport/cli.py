@@ -339,7 +339,6 @@ def build(
                 _say(f"  需要重新生成：{path}（{reason}）")
 
     if watch:
-        from .files import interrupted_by
         from .watch import watch as watch_loop
 
         try:
@@ -355,9 +354,6 @@ def build(
             root=root,
         )
         _say("已停止监视。")
-        stopped = interrupted_by()
-        if stopped is not None:  # SIGTERM or SIGHUP, not Ctrl-C: its exit status
-            raise stopped
         return
     try:
         if console.is_terminal and len(sources) > 1 and diagnostics == "text":

@@ -258,18 +258,19 @@ class Interrupted(SystemExit):
     """SIGTERM or SIGHUP: unwinds like an exception, so temporary files are removed."""
 
 
-_signalled: list[int] = []  # the signals turned into Interrupted, in order
+_last_signal: int | None = None  # the last signal turned into Interrupted
 
 
 def _raise_interrupted(signum: int, _frame: object) -> None:
-    _signalled.append(signum)
+    global _last_signal
+    _last_signal = signum
     raise Interrupted(128 + signum)
 
 
 def interrupted_by() -> Interrupted | None:
     """The Interrupted a signal raised, for code that ran where a library caught it (the
     file watcher ends quietly on any signal, as on Ctrl-C)."""
-    return Interrupted(128 + _signalled[-1]) if _signalled else None
+    return None if _last_signal is None else Interrupted(128 + _last_signal)
 
 
 def install_signal_handlers() -> None:

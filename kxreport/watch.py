@@ -51,13 +51,20 @@ def relevant(changes: set[tuple[Any, str]], watched: set[Path]) -> bool:
 
 def watch_changes(dirs: list[Path]) -> Iterator[set[tuple[Any, str]]]:
     """Batches of changes in ``dirs`` until Ctrl-C, which ends them quietly (watchfiles
-    would log it in English; the command says in Chinese that the watch stopped)."""
+    would log it in English; the command says in Chinese that the watch stopped).
+    watchfiles ends the same way on any signal whose handler raised: SIGTERM and SIGHUP
+    are raised again here, so they end the watch as they end every other command."""
     import logging
 
     import watchfiles
 
+    from .files import interrupted_by
+
     logging.getLogger("watchfiles.main").setLevel(logging.ERROR)
     yield from watchfiles.watch(*dirs, debounce=300, raise_interrupt=False)
+    stopped = interrupted_by()
+    if stopped is not None:
+        raise stopped
 
 
 def watch(
