@@ -47,7 +47,6 @@ MARKERS: dict[str, str] = {
     "印发日期": "imprint",
 }
 _MARKER = re.compile(r"^<!-- (\S+) -->$")
-RECIPIENTS_MARKER = "<!-- 主送机关 -->"
 SIGNER_PREFIX = "签发人："
 NOTE_PREFIX = "附件："
 _SIGNATURE = re.compile(r'^<p align="right">(?P<issuer>.*?)(?:<br>(?P<date>.*?))?</p>\s*$', re.S)

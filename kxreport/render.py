@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, fields, is_dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, get_args
 
 import jinja2
 from jinja2.sandbox import SecurityError
@@ -70,12 +70,18 @@ def marker(name: str) -> Markup:
     return Markup(f"<!-- {name} -->")
 
 
+# what an annex holds: the tables kxreport appends, in order, each an annex when present,
+# then the user's attachments (templates choose the table by it: ``a.kind == "units"``)
+AnnexKind = Literal["counts", "completion", "targets", "units", "attachment"]
+ANNEX_KINDS: tuple[AnnexKind, ...] = get_args(AnnexKind)
+
+
 @dataclass(frozen=True)
 class AnnexEntry:
     """One annex of the document: an appended table or a user's attachment, with the
     label and title that the 附件说明 and the annex page both print."""
 
-    kind: str  # one of ANNEX_KINDS
+    kind: AnnexKind
     title: str
     label: str = "附件"
     number: int = 1
@@ -87,14 +93,10 @@ class AnnexEntry:
         return self.attachment is None or self.attachment.text is not None
 
 
-# the tables kxreport appends, in order, each an annex when present
-ANNEX_KINDS = ("counts", "completion", "targets", "units", "attachment")
-
-
 def annexes(doc: YearFile, comparison: Any, rollup: Any) -> list[AnnexEntry]:
     """The annexes in order: indicator tables (when ``indicator_table``), the sub-units'
     table (with ``units``), then the user's attachments; numbered when more than one."""
-    found: list[tuple[str, str, Attachment | None]] = []
+    found: list[tuple[AnnexKind, str, Attachment | None]] = []
     if doc.indicator_table:
         if doc.figures("counts"):
             found.append(("counts", f"{doc.year}年主要工作指标", None))

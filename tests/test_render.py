@@ -380,3 +380,15 @@ def test_user_templates_cannot_reach_files_or_code(tmp_path, attack, monkeypatch
     with pytest.raises(TemplateError):
         render_markdown(doc(), tmp_path)
     assert not (tmp_path / "pwned").exists()
+
+
+def test_the_annex_page_template_knows_every_kind_of_table():
+    """The kinds of annex are listed once (render.AnnexKind); the template that prints an
+    annex page picks the table by kind, so it must know every one."""
+    from kxreport.render import ANNEX_KINDS
+
+    from .conftest import ROOT
+
+    macros = (ROOT / "templates" / "_macros.md.j2").read_text("utf-8")
+    tables = [kind for kind in ANNEX_KINDS if kind != "attachment"]
+    assert tables and all(f'a.kind == "{kind}"' in macros for kind in tables)
