@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import functools
 import json
 import os
 import secrets
@@ -180,14 +181,12 @@ def _convert_once(executable: str, data: bytes, suffix: str, target: str, stem: 
 
 BRIDGE = Path(__file__).with_name("office_bridge.py")
 START_TIMEOUT = 60.0
-_UNO_PYTHON: list[str | None] = []  # found once per process
 
 
+@functools.cache  # found once per process
 def uno_python() -> str | None:
     """A Python that can ``import uno``: $KXREPORT_UNO_PYTHON, the one inside LibreOffice,
     this one, or the system's (python3-uno). None where there is none (or on Windows)."""
-    if _UNO_PYTHON:
-        return _UNO_PYTHON[0]
     found = None
     if sys.platform != "win32":
         executable = soffice()
@@ -203,7 +202,6 @@ def uno_python() -> str | None:
             if Path(candidate).is_file() and _imports_uno(candidate):
                 found = candidate
                 break
-    _UNO_PYTHON.append(found)
     return found
 
 

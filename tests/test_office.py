@@ -157,7 +157,7 @@ def test_a_profile_is_never_kept_in_or_taken_from_a_cache_others_can_write(
 
 def test_without_a_uno_bridge_each_conversion_is_one_soffice_call(monkeypatch, docx_bytes):
     require(office.soffice(), "LibreOffice（soffice）")
-    monkeypatch.setattr(office, "_UNO_PYTHON", [None])
+    monkeypatch.setattr(office, "uno_python", lambda: None)
 
     def no_converter() -> office.Converter:
         raise AssertionError("the persistent converter needs a UNO bridge")
