@@ -20,6 +20,7 @@ import json
 import os
 import secrets
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -230,7 +231,6 @@ def _die_with_parent() -> None:  # pragma: no cover - runs in the child before e
     ends (even killed), so that no LibreOffice is left behind."""
     if sys.platform.startswith("linux"):
         import ctypes
-        import signal
 
         with contextlib.suppress(Exception):
             ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
@@ -258,6 +258,9 @@ def _filter(target: str) -> tuple[str, str, dict[str, object]]:
             else:
                 data[key] = value
     return suffix, name, data
+
+
+_GONE = "LibreOffice 意外退出，已为后面的文件重新启动"
 
 
 class Converter:
@@ -357,7 +360,7 @@ class Converter:
                 self.bridge.stdin.flush()
             except OSError:
                 self.close()
-                raise OutputError("LibreOffice 意外退出，已为后面的文件重新启动") from None
+                raise OutputError(_GONE) from None
             answer = self._answer(TIMEOUT)
             if answer is None:
                 timed_out = self.running
@@ -366,22 +369,19 @@ class Converter:
                     raise OutputError(
                         f"LibreOffice 在 {TIMEOUT:g} 秒内没有完成转换，已为后面的文件重新启动"
                     )
-                raise OutputError("LibreOffice 意外退出，已为后面的文件重新启动")
+                raise OutputError(_GONE)
             if "error" in answer:
                 # "gone": the bridge lost LibreOffice, whether or not the system has
                 # reaped it yet
-                if answer.get("gone") or not self.running or not self._office_alive():
+                if answer.get("gone") or not self.running:
                     self.close()
-                    raise OutputError("LibreOffice 意外退出，已为后面的文件重新启动")
+                    raise OutputError(_GONE)
                 raise OutputError(f"LibreOffice 转换失败：{answer['error']}")
             if not result.exists():
                 raise OutputError("LibreOffice 转换失败：没有生成文件")
             return result.read_bytes()
         finally:
             shutil.rmtree(work, ignore_errors=True)
-
-    def _office_alive(self) -> bool:
-        return self.office is not None and self.office.poll() is None
 
     def _answer(self, timeout: float) -> dict[str, object] | None:
         """The bridge's next line, or None when it does not come in time (or it ended)."""
@@ -426,7 +426,7 @@ class Converter:
                 continue
             if process.poll() is None:
                 with contextlib.suppress(OSError):
-                    os.killpg(process.pid, 9)
+                    os.killpg(process.pid, signal.SIGKILL)
                 with contextlib.suppress(subprocess.TimeoutExpired):
                     process.wait(timeout=5)
             if process.stdout is not None:
