@@ -67,7 +67,8 @@ def main(pipe: str, start_timeout: float) -> int:
                 props({"Hidden": True, "ReadOnly": True}),
             )
             if document is None:
-                raise RuntimeError("LibreOffice could not open the document")
+                reply(error="打不开这个文件（文件损坏，或不是它的扩展名所说的格式）")
+                continue
             try:
                 args = {"FilterName": request["filter"], "Overwrite": True}
                 if request.get("data"):

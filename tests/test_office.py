@@ -109,6 +109,12 @@ def test_a_hanging_conversion_times_out_and_the_rest_go_on(converter, docx_bytes
     assert is_pdf(converter.convert(docx_bytes, ".docx", PDF_TARGET))
 
 
+def test_a_file_libreoffice_cannot_open_says_so_in_chinese(converter, docx_bytes):
+    with pytest.raises(OutputError, match="LibreOffice 转换失败：打不开这个文件（文件损坏"):
+        converter.convert(b"\x00\x01 not a Word file", ".doc", "docx:MS Word 2007 XML")
+    assert is_pdf(converter.convert(docx_bytes, ".docx", PDF_TARGET))  # and it goes on
+
+
 def test_a_document_libreoffice_cannot_open_fails_alone(converter, docx_bytes):
     with pytest.raises(OutputError, match="LibreOffice 转换失败"):
         converter.convert(b"\x00not a document" * 10, ".docx", "pdf:no_such_export_filter")
