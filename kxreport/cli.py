@@ -563,7 +563,7 @@ def import_(
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="覆盖已存在的年度文件")] = False,
 ) -> None:
-    from .importer import import_file, outputs_for, summary_line
+    from .importing import import_file, outputs_for, summary_line
     from .scaffold import write_new
 
     if kind not in (None, "summary", "plan"):

@@ -43,8 +43,8 @@ def import_graph() -> dict[str, set[str]]:
             elif isinstance(node, ast.Import):
                 found |= {a.name for a in node.names if a.name in modules}
         found.discard(name)
-        if name.startswith("kxreport.writers.") or name == "kxreport.writers":
-            found.discard("kxreport.writers")  # a package's own __init__
+        # a subpackage's own __init__ (“from . import words” names the package too)
+        found = {m for m in found if not (m != "kxreport" and name.startswith(m + "."))}
         graph[name] = found
     return graph
 

@@ -1,0 +1,171 @@
+"""Stage 5: the facts of the text — every number of an item's text as a count (or a
+target), the document's indicator tables, and the honours sentences.
+
+An indicator table (序号 | 指标 | 数值) names the figures: a number of the text that is
+also in the table takes the table's label; the table's other rows are recorded too, so a
+table adds counts and never filters them."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ..numbers import figure_entry, mentions, same_count
+from ..readers import Block
+from ..values import Count
+from .imported import Context
+
+_HONOUR = re.compile(
+    r"^(?:(?:\d{4}年|今年|全年|一年来)[，,]?)?(?P<who>[^，。；]{0,120}?)(?:先后|还|也|分别)?被"
+    r"(?P<by>[^“”。；]{2,200}?|)(?:等部门和单位|等部门|等单位|等)?"
+    r"(?P<verb>授予|评为|确定为|设立为|命名为|认定为|表彰为|评定为|列为)"
+    r"(?P<names>(?:“[^“”]{2,60}”[、，\s]*)+)(?:等)?(?:荣誉称号|荣誉|称号|奖项)?$"
+)
+
+
+def honours_in(
+    ctx: Context, paras: list[str], *, own: bool
+) -> tuple[list[dict[str, Any]], list[str], str | None]:
+    """Honours sentences out of paragraphs; what is left; the standing sentence."""
+    honours: list[dict[str, Any]] = []
+    rest: list[str] = []
+    standing = None
+    short = ctx.short()
+    for para in paras:
+        sentences = [s for s in re.split(r"(?<=。)", para) if s]
+        kept: list[str] = []
+        found_here: list[dict[str, Any]] = []
+        for sentence in sentences:
+            parsed = parse_honours(sentence, short, own)
+            if parsed is None:
+                kept.append(sentence)
+            else:
+                found_here += parsed
+        after = []  # sentences after the last honours sentence: the standing
+        while (
+            found_here and own and kept and kept[-1] is sentences[len(sentences) - len(after) - 1]
+        ):
+            after.insert(0, kept.pop())
+        if after and standing is None and len(after) == 1 and len(after[0]) <= 80:
+            standing = after[0].rstrip("。")
+        else:
+            kept += after
+        honours += found_here
+        if kept:
+            rest.append("".join(kept))
+    if own:
+        ctx.out.honours += len(honours)
+    return honours, rest, standing
+
+
+def read_figures(ctx: Context, caption: str, table: Block) -> None:
+    """An indicator table (序号 | 指标/目标 | 数值 …) says which numbers are the counts
+    (or targets) and what they are called: import records those."""
+    rows = table.rows or []
+    if len(rows) < 2 or len(rows[0]) < 3 or not re.search("指标|目标", rows[0][1]):
+        return
+    kind = "targets" if "目标" in rows[0][1] and "完成" not in " ".join(rows[0]) else "counts"
+    if "完成" in " ".join(rows[0]):
+        return  # 计划指标完成情况: last year's targets, derived
+    for row in rows[1:]:
+        if len(row) >= 3 and row[1] and row[2] not in ("", "—"):
+            ctx.figures.append((kind, row[1], row[2]))
+
+
+def table_note(ctx: Context, caption: str, table: Block) -> None:
+    rows = table.rows or []
+    header = " ".join(rows[0]) if rows else ""
+    if "指标" in header or "目标" in header:
+        ctx.out.data["indicator_table"] = True
+        ctx.out.table_notes.append(
+            f"原文的表格“{header[:30]}”（{len(rows)} 行）是指标表：由 counts 和 indicator_table 重新生成"
+        )
+        return
+    shown = ["原文有一个表格（年度文件没有表格字段，未导入；需要时把数字写进对应条目）："]
+    shown += ["  " + " | ".join(row) for row in rows[:50]]
+    if len(rows) > 50:
+        shown.append(f"  ……（共 {len(rows)} 行）")
+    ctx.out.table_notes.append("\n".join(shown))
+
+
+def record(
+    ctx: Context, holder: dict[str, Any], aim: str = "counts", *, targets: bool = True
+) -> None:
+    """The numbers written in the holder's text, as ``counts`` (or ``targets``) entries;
+    an indicator table of the document decides which and what they are called (a holder
+    without targets keeps a target row's number as a count)."""
+    found: dict[str, list[dict[str, Any]]] = {"counts": [], "targets": []}
+    for mention in mentions(holder["text"]):
+        kind, label = aim, mention.label
+        if ctx.figures:  # the document's own indicator table decides
+            row = _figure_row(ctx, mention)
+            if row is None:
+                continue
+            kind, label = row
+        kind = kind if targets else "counts"
+        entry = figure_entry(mention, ctx.keys, label)
+        if entry is not None:
+            found[kind].append(entry)
+    for kind, figures in found.items():
+        if figures:
+            holder[kind] = figures
+            ctx.out.counts += len(figures)
+
+
+def _figure_row(ctx: Context, mention: Any) -> tuple[str, str] | None:
+    """The indicator-table row of a count in the text (same value), used once."""
+
+    for index, (kind, label, value) in enumerate(ctx.figures):
+        try:
+            same = same_count(mention.count, Count.parse(value))
+        except ValueError:
+            continue
+        if same:
+            del ctx.figures[index]
+            return kind, label
+    return None
+
+
+def parse_honours(sentence: str, short: str | None, own: bool) -> list[dict[str, Any]] | None:
+    """The honours of one sentence, or None if any part of it is not an honours clause.
+
+    Clauses are joined by “；”; within one, “，被……” goes on with the same subject
+    (“我市被A确定为“X”，被B设立为“Y””), and a subject may stand before its own comma
+    (“吉县科协……活动、浮山县科协……活动，被中国科协评为“……””)."""
+    body = sentence.rstrip("。").strip()
+    honours: list[dict[str, Any]] = []
+    for clause in body.split("；"):
+        pieces = re.split(r"，(?=(?:先后|还|也|分别)?被)", clause)
+        subject = ""
+        first = _HONOUR.match(pieces[0])
+        if first is None:
+            if len(pieces) < 2 or "被" in pieces[0] or len(pieces[0]) > 120:
+                return None
+            subject = re.sub(r"^(?:\d{4}年|今年|全年|一年来)[，,]?", "", pieces[0]).strip()
+            pieces = pieces[1:]
+        for piece in pieces:
+            m = _HONOUR.match(piece)
+            if m is None:
+                return None
+            who = (m["who"] or "").strip("，、 ") or subject
+            subject = who
+            honours += _honours_of(m, who, short, own)
+    return honours or None
+
+
+def _honours_of(m: re.Match[str], who: str, short: str | None, own: bool) -> list[dict[str, Any]]:
+    names = re.findall(r"“([^“”]+)”", m["names"])
+    by = [b for b in re.split(r"、", m["by"]) if b]
+    mine = not who or who in {short, "市科协", "县科协", "区科协", "我会", "本会", "我单位"}
+    mine = mine or (short is not None and short.endswith(who) and who.endswith("科协"))
+    found = []
+    for index, name in enumerate(names):
+        honour: dict[str, Any] = {"name": name}
+        if by and (index == 0 or not (mine and own and m["verb"] == "授予")):
+            honour["by"] = by if len(by) > 1 else by[0]
+        if not (mine and own):
+            honour["recipients"] = [r for r in who.split("、") if r] or [who]
+        if m["verb"] != "授予":
+            honour["verb"] = m["verb"]
+        found.append(honour)
+    return found

@@ -1,0 +1,386 @@
+"""Stage 3: the judgements — organisation (name, short name, level), year, kind, period and
+成文日期 — each chosen from candidates scored over the whole document, never taken from the
+first line that matches. Every judgement carries the evidence it was made from, which the
+year file shows in its comment (“导入：按正文“现将2019年工作总结如下”判断”); where there is
+none the field is left blank, never invented."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+
+from ..official_parts import SIGN_DATE
+from . import words
+
+# a named organisation: a place or a body, then 科协
+_NAMED = re.compile(
+    r"(?P<end>省|自治区|市|自治州|州|盟|地区|县|旗|区|新区|街道办事处|街道|社区|镇|乡|大学|学院|"
+    r"学校|公司|集团|厂|医院|中国)(?:科学技术协会|科协)"
+)
+_GENERIC = re.compile(
+    r"(?:本|我|全)?(?P<place>省|市|州|盟|县|区|旗|街道|镇|乡|校|院|厂|公司|集团)"
+    r"(?:科学技术协会|科协)"
+)
+# where a name may start: the text's start, after punctuation or a space, after a year
+# (“2023年某县科协”), or after a word that stands before a name (在, 由, 对, 和 …)
+_ANCHOR = re.compile(r"[\s\d，。、；：！？“”‘’《》（）()【】\[\],.:;!?\-—_|·]|(?<=\d)年|年度")
+_BEFORE_NAME = set("在由向对经与及是为被让把将受获据从于以给即系")
+_GENERIC_NAMES = {
+    "全省",
+    "全市",
+    "全县",
+    "全区",
+    "全州",
+    "全国",
+    "各级",
+    "上级",
+    "基层",
+    "地方",
+    "中省",
+}
+_YEAR = r"((?:19|20)\d{2})"
+
+
+@dataclass
+class Judged:
+    value: object
+    evidence: str  # what the comment says; "" when the value came from the command line
+
+
+def _quote(text: str, at: int, length: int = 18) -> str:
+    start = max(0, at - 4)
+    piece = text[start : start + length].strip()
+    return piece
+
+
+def _names_in(text: str) -> list[tuple[str, int]]:
+    """The named organisations of a text with their offsets. A name starts where a name can
+    start (``_ANCHOR``, ``_BEFORE_NAME``), at most 14 characters before its ending; a text
+    naming itself without a name (“县科协”, “全省科协”) names none."""
+    found = []
+    for m in _NAMED.finditer(text):
+        start = None
+        for at in range(m.start(), max(0, m.start() - 14) - 1, -1):
+            if at == 0 or _ANCHOR.match(text, at - 1) or text[at - 1] in _BEFORE_NAME:
+                start = at
+                break
+        if start is None:
+            continue
+        pre = text[start : m.start()]
+        if m["end"] == "中国":
+            pre = ""
+        elif (
+            not pre
+            or any(ch in _BEFORE_NAME for ch in pre[:1])
+            or (len(pre) == 1 and m["end"] not in ("县", "旗", "镇", "乡", "区", "市"))
+        ):
+            continue
+        name = pre + m["end"]
+        if name in _GENERIC_NAMES or pre in ("本", "我", "全", "各", "该", "中", "省"):
+            continue
+        if re.search(
+            r"科协|工作|总结|计划|年|长|到|副|书记|主任|主席|领导|围绕|改变|落实|参加|完善|健全|确立|政府|同志|召开",
+            pre,
+        ):
+            continue
+        found.append((name + "科协", start))
+    return found
+
+
+def full_name(short: str) -> str:
+    return short[: -len("科协")] + "科学技术协会" if short.endswith("科协") else short
+
+
+def short_name(name: str) -> str:
+    return name.replace("科学技术协会", "科协")
+
+
+def level_of(name: str) -> str | None:
+    """The level from the organisation's own words."""
+    bare = name.removesuffix("科学技术协会").removesuffix("科协")
+    if bare in words.LEVEL_NAMES:
+        return words.LEVEL_NAMES[bare]
+    if bare.endswith(words.PROVINCIAL_CITIES):
+        return "省"
+    for ending, level in words.LEVEL_ENDINGS:
+        if bare.endswith(ending):
+            return level
+    return None
+
+
+def judge_org(
+    title: str | None,
+    notice_title: str | None,
+    issuer: str | None,
+    body: list[str],
+    published: dict[str, str],
+) -> tuple[Judged | None, Judged | None]:
+    """((全称, 简称), level), each with its evidence, or None."""
+    scores: dict[str, float] = defaultdict(float)
+    said: dict[str, str] = {}
+
+    def vote(name: str, weight: float, where: str) -> None:
+        name = short_name(name)
+        # a longer name of the same body wins its shorter forms (恩施州科协 → 恩施土家族苗族自治州科协)
+        scores[name] += weight
+        said.setdefault(name, where)
+
+    if issuer and issuer.endswith(("科协", "科学技术协会")) and "办公" not in issuer:
+        for name, _ in _names_in(issuer) or [(short_name(issuer), 0)]:
+            vote(name, 8, f"落款“{issuer}”")
+    elif issuer:
+        for name, _ in _names_in(issuer):
+            vote(name, 6, f"落款“{issuer}”")
+    for head in (title, notice_title):
+        if not head:
+            continue
+        for name, at in _names_in(head)[:1]:
+            vote(name, 6 if at <= 2 else 3, f"标题“{head}”")
+    publisher = published.get("publisher") or published.get("name") or ""
+    for name, _ in _names_in(publisher)[:1]:
+        vote(name, 2, f"网页的发布机构“{publisher}”")
+    for number, para in enumerate(body[:40]):
+        for name, at in _names_in(para):
+            subject = at <= 12 or bool(re.match(r"[，。；]", para[max(0, at - 1) : at]))
+            if re.search(r"(?:被|由|经|受|向|获|在)$", para[max(0, at - 2) : at]):
+                continue  # “被中国科协评为……”: the body that gave it
+            weight = (1.0 if subject else 0.5) * (1.5 if number < 3 else 1.0)
+            if name == "中国科协":
+                weight *= 0.3  # the national body is named by every level's text
+            vote(name, weight, f"正文“{_quote(para, at)}”")
+    # the same body under a longer and a shorter name (恩施土家族苗族自治州科协, 恩施州科协)
+    groups: list[list[str]] = []
+    for name in sorted(scores, key=len, reverse=True):
+        group = next((g for g in groups if _same_body(g[0], name)), None)
+        if group is None:
+            groups.append([name])
+        else:
+            group.append(name)
+    best = max(groups, key=lambda g: (sum(scores[n] for n in g), len(g[0])), default=None)
+    org = level = None
+    generic = generic_self(title, body)
+    if best is not None and sum(scores[n] for n in best) < 2.5 and generic is not None:
+        # the text calls itself “市科协” and names one city: that city's 科协
+        same = [g for g in groups if level_of(g[0]) == generic[1]]
+        if len(same) == 1:
+            best = same[0]
+            scores[best[0]] += 2.5
+    if best is not None and sum(scores[n] for n in best) >= 2.5:
+        top = max(best, key=lambda n: scores[n])
+        org = Judged((full_name(best[0]), best[-1]), said.get(top, ""))
+        lv = level_of(best[0])
+        if lv:
+            level = Judged(lv, f"单位名称“{best[0]}”")
+    if org is None and generic is not None:
+        said_words, lv, where = generic
+        org = Judged((full_name(said_words), said_words), where)
+        level = Judged(lv, where)
+    return org, level
+
+
+def _same_body(longer: str, shorter: str) -> bool:
+    """恩施土家族苗族自治州科协 / 恩施州科协: the same first two characters and level."""
+    if len(longer) <= len(shorter) or longer[:2] != shorter[:2]:
+        return False
+    return level_of(longer) == level_of(shorter) and shorter[:-2] != longer[:2]
+
+
+_PLACES = {"省": "省", "市": "市", "州": "州", "盟": "盟", "县": "县", "旗": "县", "区": "区",
+           "街道": "街道", "镇": "乡镇", "乡": "乡镇", "校": "高校", "院": "高校", "厂": "企业",
+           "公司": "企业", "集团": "企业"}  # fmt: skip
+
+
+def generic_self(title: str | None, body: list[str]) -> tuple[str, str, str] | None:
+    """How the text names itself without a name (“县科协2022年……”, “2022年，街道科协……”,
+    “校科协”): (the words, level, evidence), from the self-references at the start of the
+    title or of a sentence, the most frequent; never one that follows 在/由/向 (a body above)."""
+    counts: dict[str, float] = defaultdict(float)
+    first: dict[str, str] = {}
+    for number, text in enumerate([title or "", *body[:20]]):
+        for m in _GENERIC.finditer(text):
+            before = text[max(0, m.start() - 6) : m.start()]
+            if re.search(r"(?:在|由|向|对|经|受|被|和|与|及|、|省|市|县|区|州)$", before):
+                continue
+            if m.start() > 0 and not re.search(
+                r"(?:^|[，。；：\s]|\d年|年度|年以来|上半年)$", before
+            ):
+                continue
+            words_ = m[0].lstrip("本我全")
+            if m[0].startswith("全"):
+                continue  # 全市科协: the system, not the writer
+            counts[words_] += 3.0 if number == 0 else (1.5 if number <= 2 else 1.0)
+            first.setdefault(words_, text if number == 0 else _quote(text, m.start(), 20))
+    if not counts:
+        return None
+    words_ = max(counts, key=lambda w: counts[w])
+    place = _GENERIC.match(words_)
+    assert place is not None
+    return words_, _PLACES[place["place"]], f"原文“{first[words_]}”"
+
+
+_SELF_YEAR = (
+    (rf"现将{_YEAR}\s*年(?:度)?", 12),
+    (rf"^(?:[一二三四五六七八九十]+、)?{_YEAR}\s*年(?:度)?(?:科协)?工作总结$", 12),
+    (rf"召开(?:了)?{_YEAR}\s*年(?:度)?.{{0,12}}工作(?:会议|会)", -1),
+    (rf"{_YEAR}\s*年(?:度)?(?:所|以来)?(?:取得|获得)", 5),
+    (rf"^{_YEAR}\s*年(?:度)?(?:上半年|以来|来)?[，,]", 9),
+    (rf"^{_YEAR}\s*年(?:度)?(?:，|是|我|本|全|.{{0,14}}科协)", 6),
+    (rf"总结(?:了)?(?:过去一年|去年)?.{{0,4}}?{_YEAR}\s*年(?:度)?(?:的)?(?:科协)?工作", 10),
+    (rf"回顾(?:总结)?(?:了)?{_YEAR}\s*年", 8),
+    (rf"{_YEAR}\s*年(?:度)?(?:科协)?(?:工作)?(?:总结|情况|要点|计划|工作报告)", 4),
+    (rf"{_YEAR}\s*年以来", 5),
+)
+_PLAN_YEAR = (
+    (rf"^{_YEAR}\s*年(?:是|，)", 9),
+    (rf"部署(?:了)?{_YEAR}\s*年", 10),
+    (rf"{_YEAR}\s*年(?:度)?(?:科协)?(?:工作|科普工作)?(?:要点|计划|重点|意见|谋划|安排)", 6),
+)
+
+
+def judge_year(
+    kind: str,
+    title: str | None,
+    seo_title: bool,
+    body: list[str],
+    signed: dt.date | None,
+    published: dict[str, str],
+) -> Judged | None:
+    scores: dict[int, float] = defaultdict(float)
+    said: dict[int, tuple[float, str]] = {}
+
+    def vote(year: int, weight: float, where: str) -> None:
+        if not 1949 <= year <= 2100:
+            return
+        scores[year] += weight
+        if weight > said.get(year, (0, ""))[0]:
+            said[year] = (weight, where)
+
+    rules = _PLAN_YEAR if kind == "plan" else _SELF_YEAR
+    for number, para in enumerate(body[:30]):
+        factor = 1.0 if number < 4 else 0.5
+        for pattern, weight in rules:
+            for m in re.finditer(pattern, para):
+                year = int(m[1])
+                if weight < 0:  # a meeting in Y reports on Y-1
+                    year, weight = year - 1, 6
+                vote(year, weight * factor, f"正文“{_quote(para, m.start(), 20)}”")
+    opening = " ".join(body[:3])
+    placeholder = re.search(words.PLACEHOLDER_YEAR, opening)
+    if placeholder and max(scores.values(), default=0) < 9:
+        return Judged(None, f"正文写的是“{placeholder[0]}”")  # a slot never filled in
+    if title:
+        for m in re.finditer(rf"{_YEAR}\s*年", title):
+            year = int(m[1])
+            meeting = re.search(r"召开|工作会|全委|年会|全体会议", title)
+            if meeting and kind == "summary":
+                year -= 1  # a meeting in Y reports on Y-1
+            vote(year, 1.5 if seo_title else 7, f"标题“{title}”")
+            break
+    if signed is not None:
+        early = signed.month <= 6
+        year = signed.year - (kind == "summary" and early) + (kind == "plan" and signed.month >= 10)
+        vote(year, 4, f"落款日期 {signed.isoformat()}")
+    if published.get("date"):
+        try:
+            day = dt.date.fromisoformat(published["date"])
+        except ValueError:
+            day = None
+        if day is not None:
+            year = (
+                day.year
+                - (kind == "summary" and day.month <= 3)
+                + (kind == "plan" and day.month >= 10)
+            )
+            vote(year, 1, f"网页发布日期 {day.isoformat()}")
+    if not scores:
+        return None
+    year, _ = max(scores.items(), key=lambda kv: kv[1])
+    return Judged(year, said[year][1])
+
+
+_KIND_TEXT = (
+    (r"现将.{0,16}(?:工作)?(?:总结|情况)(?:报告)?如下", "summary", 10),
+    (r"现将.{0,30}(?:要点|计划|意见|安排)(?:》)?(?:印发|印制|下发)", "plan", 10),
+    (r"(?:总结|回顾)(?:了)?.{0,10}(?:一年|年度|年)(?:来)?(?:的)?(?:工作)?", "summary", 4),
+    (r"[一全]年来|今年以来|年初以来|截至目前|共(?:开展|举办|组织)|累计", "summary", 2),
+    (r"(?:要|将|拟)(?:重点)?(?:抓好|做好|围绕|着力|推进|开展|实施)", "plan", 1),
+)
+
+
+def judge_kind(
+    title: str | None, seo_title: bool, notice_title: str | None, body: list[str]
+) -> Judged:
+    scores = {"summary": 0.0, "plan": 0.0}
+    said: dict[str, tuple[float, str]] = {}
+
+    def vote(kind: str, weight: float, where: str) -> None:
+        scores[kind] += weight
+        if weight > said.get(kind, (0, ""))[0]:
+            said[kind] = (weight, where)
+
+    for head, weight in ((notice_title, 9), (title, 3 if seo_title else 8)):
+        if not head:
+            continue
+        found = [(head.find(w), k) for k, ws in words.KIND_WORDS.items() for w in ws if w in head]
+        if found:
+            vote(min(found)[1], weight, f"标题“{head}”")
+    for number, para in enumerate(body[:30]):
+        factor = 1.0 if number < 4 else 0.3
+        for pattern, kind, weight in _KIND_TEXT:
+            hits = len(re.findall(pattern, para))
+            if hits:
+                m = re.search(pattern, para)
+                assert m is not None
+                vote(kind, weight * factor * min(hits, 3), f"正文“{_quote(para, m.start(), 20)}”")
+    kind = max(scores, key=lambda k: (scores[k], k == "summary"))
+    if scores[kind] == 0:
+        return Judged("summary", "")
+    return Judged(kind, said[kind][1])
+
+
+def judge_period(title: str | None, body: list[str]) -> Judged | None:
+    """half or stage, from the title or what the text says of itself; None for a year."""
+    head = title or ""
+    opening = " ".join(body[:2])[:200]
+    for text, where in ((head, "标题"), (opening, "正文")):
+        m = re.search(r"上半年|半年(?:度)?(?:工作)?总结|1[-—至~]6月|一至六月", text)
+        if m and (
+            where == "标题"
+            or re.search(r"现将|^(?:\d{4}年)?上半年|今年上半年|上半年以来|上半年[，,]", text)
+        ):
+            return Judged("half", f"{where}“{_quote(text, m.start(), 20)}”")
+        m = re.search(
+            r"前三季度|第[一二三四]季度|[一二三四]季度|1[-—至~](?:[79]|1[01])月|阶段", text
+        )
+        if m and where == "标题":
+            return Judged("stage", f"标题“{head}”")
+    if (
+        head
+        and not re.search(r"(?:19|20)\d{2}|年度|全年", head)
+        and opening.startswith(("今年以来", "年初以来"))
+    ):
+        return Judged("stage", f"正文“{opening[:12]}”")
+    return None
+
+
+def cn_int(text: str) -> int:
+    from ..values import cn_numeral
+
+    if text.isdigit():
+        return int(text)
+    if len(text) == 4 and all(c in "〇零一二三四五六七八九" for c in text):
+        return int("".join(str("〇一二三四五六七八九".index(c) if c != "零" else 0) for c in text))
+    return cn_numeral(text) or 0
+
+
+def signed(text: str) -> dt.date | None:
+    """The 成文日期 of a signature line (“2022年7月18日”, “二〇二二年七月十八日”)."""
+    m = SIGN_DATE.match(text)
+    if not m:
+        return None
+    try:
+        return dt.date(cn_int(m["y"]), cn_int(m["m"]), cn_int(m["d"]))
+    except ValueError:
+        return None
