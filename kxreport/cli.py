@@ -530,7 +530,7 @@ def import_(
     sources: Annotated[
         list[Path],
         typer.Argument(
-            help="要导入的材料：.docx、.doc、.wps、.odt、.rtf、.txt、.md，可以写多个",
+            help="要导入的材料：.docx、.doc、.wps、.odt、.rtf、.txt、.md、.html（另存的网页），可以写多个",
             metavar="材料...",
             show_default=False,
         ),

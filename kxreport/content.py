@@ -51,6 +51,13 @@ SLOT_RULES: list[tuple[str, re.Pattern[str], str]] = [
         re.compile(r"\*{3,}|\*{2}(?=[" + _CJK + r"])"),
         "“{m}”是没有填写的占位符：请写上实际的名称",
     ),
+    (
+        "slot-year",
+        re.compile(
+            r"(?<![0-9A-Za-z])(?:19|20)(?:[0-9]{1,2}[Xx×*＊_＿]|[_＿*＊](?![_＿*＊]))(?=\s*年)"
+        ),
+        "“{m}年”是没有填写的年份：请写上实际的年份，例如 2024年",
+    ),
     ("slot-hashes", re.compile(r"#{2,}"), "“{m}”是没有填写的占位符：请写上实际的内容"),
     (
         "slot-blank",
@@ -90,7 +97,7 @@ class Finding:
 
 # Every match of a rule above contains one of these characters: a text without any (most
 # texts) is done with one quick scan. tests/test_content.py checks it against the rules.
-SLOT_TRIGGERS = re.compile(r"[Xx×*#_＿\[【（%％万亿个]")
+SLOT_TRIGGERS = re.compile(r"[Xx×*＊#_＿\[【（%％万亿个]")
 
 
 def unfilled_slots(text: str) -> Iterator[Finding]:

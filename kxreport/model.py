@@ -100,7 +100,7 @@ class Org(Base):
     )
     level: OrgLevel = Field(
         title="单位层级",
-        description="省、市、州（自治州）、盟、地区、县（旗）、区、乡镇、街道、高校或企业。",
+        description="全国（中国科协）、省、市、州（自治州）、盟、地区、县（旗）、区、乡镇、街道、高校或企业。",
     )
 
     @property

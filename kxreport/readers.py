@@ -22,7 +22,8 @@ MAX_SOURCE_BYTES = 50 * 1024 * 1024  # a Word file with pictures; text is far sm
 DOCX_SUFFIXES = (".docx", ".docm")
 OFFICE_SUFFIXES = (".doc", ".wps", ".odt", ".rtf", ".wpt", ".dot")
 TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text")
-SUFFIXES = DOCX_SUFFIXES + OFFICE_SUFFIXES + TEXT_SUFFIXES
+HTML_SUFFIXES = (".html", ".htm")
+SUFFIXES = DOCX_SUFFIXES + OFFICE_SUFFIXES + TEXT_SUFFIXES + HTML_SUFFIXES
 OFFICE_HINT = (
     "导入 .doc、.wps、.odt、.rtf 文件需要 LibreOffice 把它转换为 .docx：请安装 LibreOffice"
     "（Debian/Ubuntu：apt-get install libreoffice-writer-nogui），或在 Word/WPS 中另存为 .docx 后再导入"
@@ -50,7 +51,8 @@ class Block:
 @dataclass
 class Read:
     blocks: list[Block] = field(default_factory=list)
-    kind: str = "text"  # "docx" or "text"
+    kind: str = "text"  # "docx", "text" or "html"
+    published: dict[str, str] = field(default_factory=dict)  # a saved page's date
 
 
 def read(path: Path) -> Read:
@@ -63,6 +65,8 @@ def read(path: Path) -> Read:
     data = read_regular(path, MAX_SOURCE_BYTES)
     if suffix in TEXT_SUFFIXES:
         return Read(read_text(decode(data, path), markdown=suffix in (".md", ".markdown")))
+    if suffix in HTML_SUFFIXES:
+        return read_html(decode(data, path))
     if suffix in OFFICE_SUFFIXES:
         from .office import convert
 
@@ -142,6 +146,41 @@ def read_text(text: str, *, markdown: bool = False) -> list[Block]:
 
 
 _MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>~&])")
+
+
+def read_html(html: str) -> Read:
+    """A page saved from a browser: its article text by trafilatura (a well-kept boilerplate
+    extractor: nav bars, footers and side columns out, tables kept), its headline from the
+    page's metadata when the extractor left it out, its publication date by htmldate. The
+    text then goes through the same cleaning as text copied from a page."""
+    import logging
+
+    import trafilatura
+
+    logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
+    logging.getLogger("htmldate").setLevel(logging.CRITICAL)
+    found = trafilatura.bare_extraction(
+        html, include_tables=True, include_comments=False, with_metadata=True
+    )
+    if found is None:
+        return Read([], "html")
+    text = found.text or ""
+    title = (found.title or "").strip()
+    head = "\n".join(text.splitlines()[:3])
+    if (
+        title
+        and _bare(title) not in _bare(head)
+        and not any(_bare(line) and _bare(line) in _bare(title) for line in head.splitlines()[:1])
+    ):
+        text = title + "\n" + text
+    published = {}
+    if found.date:
+        published["date"] = str(found.date)[:10]
+    return Read(read_text(text), "html", published)
+
+
+def _bare(text: str) -> str:
+    return re.sub(r"\W+", "", text)
 
 
 def _unescape(text: str) -> str:

@@ -17,46 +17,26 @@ from pydantic import BaseModel
 
 from .errors import UsageError
 from .files import atomic_write
-from .kinds import ORG_LEVELS
+from .kinds import LEVEL_ENDINGS, LEVEL_NAMES, ORG_LEVELS, PROVINCIAL_CITIES
 from .model import SECTION_KINDS, Figure, Item, Org, Overview, Section, YearFile
 from .text import forbidden_char_message
 
 LEVELS = ORG_LEVELS
 
-# the ending of a place's name -> its level; the longest ending is tried first
-_PLACE_ENDINGS: tuple[tuple[str, str], ...] = (
-    ("街道办事处", "街道"),
-    ("街道", "街道"),
-    ("自治州", "州"),
-    ("自治区", "省"),
-    ("自治县", "县"),
-    ("自治旗", "县"),
-    ("地区", "地区"),
-    ("新区", "区"),
-    ("省", "省"),
-    ("市", "市"),
-    ("州", "州"),
-    ("盟", "盟"),
-    ("县", "县"),
-    ("旗", "县"),
-    ("区", "区"),
-    ("乡", "乡镇"),
-    ("镇", "乡镇"),
-)
-
 
 def guess_level(name: str) -> str | None:
-    """The level from the organisation's name (临汾市科学技术协会 -> 市, 延边朝鲜族自治州科协
-    -> 州, 阿拉善盟科协 -> 盟, 某某镇科协 -> 乡镇); None when the name does not say."""
+    """The level from the organisation's own words (临汾市科学技术协会 -> 市, 延边朝鲜族自治州科协
+    -> 州, 某某镇科协 -> 乡镇, 中国科协 -> 全国, 某某大学科协/校科协 -> 高校, 机车厂科协 -> 企业);
+    None when the name does not say."""
     for suffix in ("科学技术协会", "科协"):
         name = name.removesuffix(suffix)
-    for ending, level in _PLACE_ENDINGS:
+    if name in LEVEL_NAMES:
+        return LEVEL_NAMES[name]
+    if name.endswith(PROVINCIAL_CITIES):
+        return "省"
+    for ending, level in LEVEL_ENDINGS:
         if name.endswith(ending):
             return level
-    if name.endswith(("大学", "学院")):
-        return "高校"
-    if name.endswith(("公司", "集团")):
-        return "企业"
     return None
 
 

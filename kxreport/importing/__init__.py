@@ -17,6 +17,7 @@ from typing import Any
 
 from .. import official_parts
 from ..errors import KxreportError
+from ..kinds import ORG_LEVELS
 from ..numbers import mentions
 from ..readers import Block
 from . import judge
@@ -137,7 +138,7 @@ def _header(
         notes[("org", "name")] = f"按{org.evidence}判断，请核对"
     if level is None:
         notes[("org", "level")] = (
-            "无法从单位名称判断层级：请填写 全国、省、市、州、盟、地区、县、区、乡镇、街道、高校 或 企业"
+            "无法从单位名称判断层级：请填写 " + "、".join(ORG_LEVELS[:-1]) + " 或 " + ORG_LEVELS[-1]
         )
     else:
         guessed.append(f"层级 {level.value}")
@@ -256,7 +257,10 @@ def import_file(
     (``NAME-1.yaml``, ``NAME-2.yaml`` …). Nothing is written here."""
     from ..readers import read
 
-    cleaned = clean_blocks(read(source).blocks)
+    found = read(source)
+    cleaned = clean_blocks(found.blocks)
+    for key, value in found.published.items():
+        cleaned.published.setdefault(key, value)
     if not cleaned.blocks:
         raise KxreportError(
             "没有可导入的文字：文件是空的，或只有图片、页眉页脚和网页上的导航、来源等杂项"

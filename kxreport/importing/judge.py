@@ -74,7 +74,7 @@ def _names_in(text: str) -> list[tuple[str, int]]:
         elif (
             not pre
             or any(ch in _BEFORE_NAME for ch in pre[:1])
-            or (len(pre) == 1 and m["end"] not in ("县", "旗", "镇", "乡", "区", "市"))
+            or (len(pre) == 1 and m["end"] in ("省", "自治区", "盟", "地区"))
         ):
             continue
         name = pre + m["end"]
@@ -98,16 +98,10 @@ def short_name(name: str) -> str:
 
 
 def level_of(name: str) -> str | None:
-    """The level from the organisation's own words."""
-    bare = name.removesuffix("科学技术协会").removesuffix("科协")
-    if bare in words.LEVEL_NAMES:
-        return words.LEVEL_NAMES[bare]
-    if bare.endswith(words.PROVINCIAL_CITIES):
-        return "省"
-    for ending, level in words.LEVEL_ENDINGS:
-        if bare.endswith(ending):
-            return level
-    return None
+    """The level from the organisation's own words (one rule with ``init``'s)."""
+    from ..scaffold import guess_level
+
+    return guess_level(name)
 
 
 def judge_org(

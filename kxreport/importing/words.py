@@ -16,20 +16,6 @@ KIND_WORDS: dict[str, tuple[str, ...]] = {
     ),
 }  # fmt: skip
 
-# the level of an organisation from the words before 科协 (longest first where they overlap)
-LEVEL_ENDINGS: tuple[tuple[str, str], ...] = (
-    ("自治区", "省"), ("省", "省"), ("自治州", "州"), ("州", "州"), ("盟", "盟"), ("地区", "地区"),
-    ("新区", "区"), ("开发区", "区"), ("高新区", "区"), ("市", "市"), ("县", "县"), ("旗", "县"),
-    ("区", "区"), ("街道办事处", "街道"), ("街道", "街道"), ("社区", "街道"), ("镇", "乡镇"),
-    ("乡", "乡镇"), ("大学", "高校"), ("学院", "高校"), ("学校", "高校"), ("校", "高校"),
-    ("高校", "高校"), ("公司", "企业"), ("集团", "企业"), ("厂", "企业"), ("企业", "企业"),
-    ("医院", "企业"),
-)  # fmt: skip
-# names that say their level outright
-LEVEL_NAMES: dict[str, str] = {"中国": "全国", "全国": "全国"}
-# the four municipalities are provinces; other cities of that size stay 市
-PROVINCIAL_CITIES = ("北京市", "天津市", "上海市", "重庆市")
-
 # parts of a summary, by the words of their heading
 SECTION_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("problems", ("存在的问题", "问题", "不足", "差距")),
