@@ -120,7 +120,7 @@ def test_github_diagnostics(tmp_path):
     assert result.exit_code == 1
     lines = [line for line in result.output.splitlines() if line.startswith("::")]
     assert lines == [
-        f"::error file={bad},line=4,col=10,title=kxreport literal_error::“单位层级”（level）只能是以下之一：省、市、州、盟、地区、县、区、乡镇、街道、高校、企业，实际是“村”",
+        f"::error file={bad},line=4,col=10,title=kxreport literal_error::“单位层级”（level）只能是以下之一：全国、省、市、州、盟、地区、县、区、乡镇、街道、高校、企业，实际是“村”",
         f"::error file={bad},line=8,col=15,title=kxreport slot-placeholder::“XX”是没有填写的占位符：请写上实际的内容或数字",
     ]
 
