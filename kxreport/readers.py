@@ -53,6 +53,7 @@ class Read:
     blocks: list[Block] = field(default_factory=list)
     kind: str = "text"  # "docx", "text" or "html"
     published: dict[str, str] = field(default_factory=dict)  # a saved page's date
+    own: bool = False  # a DOCX kxreport wrote (its indicator table lists exactly its counts)
 
 
 def read(path: Path) -> Read:
@@ -71,7 +72,7 @@ def read(path: Path) -> Read:
         from .office import convert
 
         data = convert(data, suffix, "docx:MS Word 2007 XML", hint=OFFICE_HINT)
-    return Read(read_docx(data, path), "docx")
+    return Read(read_docx(data, path), "docx", own=_made_by_kxreport(data))
 
 
 def decode(data: bytes, path: Path) -> str:
@@ -192,6 +193,18 @@ def _unescape(text: str) -> str:
 # --- Word --------------------------------------------------------------------------------
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _made_by_kxreport(data: bytes) -> bool:
+    """Whether the DOCX says kxreport made it (docProps/app.xml's Application)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            app = package.read("docProps/app.xml")[:4096]
+    except (KeyError, zipfile.BadZipFile, OSError):
+        return False
+    return b"<Application>kxreport</Application>" in app
 
 
 def read_docx(data: bytes, path: Path) -> list[Block]:

@@ -281,3 +281,71 @@ def test_a_saved_web_page_is_read_with_its_article_and_date(tmp_path):
 )
 def test_validate_reports_a_year_left_as_a_slot(text):
     assert any(f.code == "slot-year" for f in unfilled_slots(text))
+
+
+def _word(path: Path, paragraphs: list[str], table: list[list[str]]) -> Path:
+    import docx
+
+    document = docx.Document()
+    for text in paragraphs[:-2]:
+        document.add_paragraph(text)
+    grid = document.add_table(rows=len(table), cols=len(table[0]))
+    for r, row in enumerate(table):
+        for c, cell in enumerate(row):
+            grid.cell(r, c).text = cell
+    for text in paragraphs[-2:]:
+        document.add_paragraph(text)
+    document.save(path)
+    return path
+
+
+def _recorded(data: dict) -> set[str]:
+    from kxreport.content import strings
+
+    return {text for loc, text in strings(data) if "counts" in map(str, loc) and loc[-1] == "value"}
+
+
+def test_a_word_table_of_other_values_adds_counts_and_loses_no_number_of_the_text(tmp_path):
+    source = _word(
+        tmp_path / "t.docx",
+        [
+            "某县科协2023年工作总结",
+            "一、科普工作",
+            "全年开展科普活动30场、参与群众3000人次，发放资料500份。",
+            "某县科学技术协会",
+            "2024年1月10日",
+        ],
+        [
+            ["序号", "指标", "单位", "数值"],
+            ["1", "培训农民", "人次", "1200"],
+            ["2", "新建科普e站", "个", "8"],
+        ],
+    )
+    out = tmp_path / "t.yaml"
+    done = runner.invoke(app, ["import", str(source), "-o", str(out)])
+    assert done.exit_code == 0, done.output
+    data = load(out).model.model_dump()
+    assert _recorded(data) >= {"30场", "3000人次", "500份", "1200人次", "8个"}
+    assert data["sections"][-1]["title"] == "主要工作指标"
+    checked = runner.invoke(app, ["validate", str(out)])
+    assert checked.exit_code == 0, checked.output
+
+
+def test_a_word_table_of_the_same_values_names_them_and_keeps_the_rest(tmp_path):
+    source = _word(
+        tmp_path / "s.docx",
+        [
+            "某县科协2023年工作总结",
+            "一、科普工作",
+            "全年开展科普活动30场、参与群众3000人次，发放资料500份。",
+            "某县科学技术协会",
+            "2024年1月10日",
+        ],
+        [["序号", "指标", "数值"], ["1", "科普活动", "30场"], ["2", "科普受众", "3000人次"]],
+    )
+    out = tmp_path / "s.yaml"
+    assert runner.invoke(app, ["import", str(source), "-o", str(out)]).exit_code == 0
+    doc = load(out).model
+    counts = {str(f.value): f.label for f in doc.sections[0].items[0].counts}
+    assert counts == {"30场": "科普活动", "3000人次": "科普受众", "500份": "发放资料"}
+    assert [s.title for s in doc.sections] == ["科普工作"]

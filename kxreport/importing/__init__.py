@@ -22,7 +22,7 @@ from ..numbers import mentions
 from ..readers import Block
 from . import judge
 from .clean import clean_blocks, split_samples
-from .facts import honours_in, read_figures, record, table_note
+from .facts import honours_in, read_figures, record, table_note, table_rows
 from .frame import frame
 from .imported import Context, Imported
 from .outline import outline
@@ -42,10 +42,11 @@ def import_blocks(
     published: dict[str, str] | None = None,
     dropped: int = 0,
     site_title: bool = False,
+    own: bool = False,
 ) -> Imported:
     """A year file (as plain data, in the order of the schema) from a document's cleaned
     blocks."""
-    ctx = Context(Imported({}, dropped=dropped))
+    ctx = Context(Imported({}, dropped=dropped), table_is_counts=own)
     if not blocks:
         raise KxreportError(
             "没有可导入的文字：文件是空的，或只有图片、页眉页脚和网页上的导航、来源等杂项"
@@ -89,6 +90,16 @@ def import_blocks(
             record(ctx, ov, targets=False)  # an overview records what was done
         if ov:
             data["overview"] = ov
+    # the indicator-table rows no number of the text matched are kept: a part of their own,
+    # its item's sentences made from them (the text never said them, so nothing disagrees)
+    rows = table_rows(ctx)
+    if rows:
+        caption = next((c for c, _ in tables if c), "") or "主要工作指标"
+        sections.append({"kind": "custom", "title": caption, "items": [rows]})
+        ctx.out.counts += sum(len(v) for v in rows.values())
+        ctx.out.notes[("sections", len(sections) - 1)] = (
+            "原文指标表里正文没有写到的数字：放在这一部分，请移到对应的条目"
+        )
     if sections:
         data["sections"] = sections
     if closing:
@@ -276,6 +287,7 @@ def import_file(
             published=cleaned.published,
             dropped=cleaned.dropped if number == 1 else 0,
             site_title=marked,
+            own=found.own,
         )
         target = output
         if len(samples) > 1:

@@ -58,18 +58,41 @@ def honours_in(
     return honours, rest, standing
 
 
+def _column(header: list[str], pattern: str, default: int | None) -> int | None:
+    return next((i for i, cell in enumerate(header) if re.search(pattern, cell)), default)
+
+
 def read_figures(ctx: Context, caption: str, table: Block) -> None:
-    """An indicator table (序号 | 指标/目标 | 数值 …) says which numbers are the counts
-    (or targets) and what they are called: import records those."""
+    """An indicator table (序号 | 指标 | [单位 |] 数值 …) names the document's figures: its
+    rows are kept (counts, or targets for a 目标 table) for ``record`` and ``table_rows``."""
     rows = table.rows or []
-    if len(rows) < 2 or len(rows[0]) < 3 or not re.search("指标|目标", rows[0][1]):
+    if len(rows) < 2 or len(rows[0]) < 2:
         return
-    kind = "targets" if "目标" in rows[0][1] and "完成" not in " ".join(rows[0]) else "counts"
-    if "完成" in " ".join(rows[0]):
-        return  # 计划指标完成情况: last year's targets, derived
+    header = rows[0]
+    said = " ".join(header)
+    if not re.search("指标|目标|项目", said) or ("完成" in said and "目标" in said):
+        return  # not an indicator table; or 计划指标完成情况: last year's targets, derived
+    name = _column(header, r"指标|项目|名称|内容", 1 if len(header) > 2 else 0)
+    value = _column(header, r"数值|完成数|完成|数量|数据|合计|总数|目标值|值$", len(header) - 1)
+    unit = _column(header, r"^单位$|计量单位", None)
+    if name is None or value is None or name == value:
+        return
+    kind = "targets" if re.search(r"目标|计划", said) else "counts"
     for row in rows[1:]:
-        if len(row) >= 3 and row[1] and row[2] not in ("", "—"):
-            ctx.figures.append((kind, row[1], row[2]))
+        if len(row) <= max(name, value):
+            continue
+        label, number = row[name], row[value]
+        if not label or number in ("", "—", "-", "/"):
+            continue
+        if (
+            unit is not None
+            and unit < len(row)
+            and row[unit]
+            and not re.search(r"[^\d.,]$", number)
+        ):
+            number += row[unit]
+        ctx.figures.append((kind, label, number))
+        ctx.had_table = True
 
 
 def table_note(ctx: Context, caption: str, table: Block) -> None:
@@ -91,17 +114,17 @@ def table_note(ctx: Context, caption: str, table: Block) -> None:
 def record(
     ctx: Context, holder: dict[str, Any], aim: str = "counts", *, targets: bool = True
 ) -> None:
-    """The numbers written in the holder's text, as ``counts`` (or ``targets``) entries;
-    an indicator table of the document decides which and what they are called (a holder
-    without targets keeps a target row's number as a count)."""
+    """Every number written in the holder's text, as ``counts`` (or ``targets``) entries; a
+    number that is also in the document's indicator table takes the table's name and kind (a
+    holder without targets keeps a target row's number as a count)."""
     found: dict[str, list[dict[str, Any]]] = {"counts": [], "targets": []}
     for mention in mentions(holder["text"]):
         kind, label = aim, mention.label
-        if ctx.figures:  # the document's own indicator table decides
-            row = _figure_row(ctx, mention)
-            if row is None:
-                continue
+        row = _figure_row(ctx, mention) if ctx.figures else None
+        if row is not None:  # the document's own indicator table names it
             kind, label = row
+        elif ctx.table_is_counts and ctx.had_table:
+            continue
         kind = kind if targets else "counts"
         entry = figure_entry(mention, ctx.keys, label)
         if entry is not None:
@@ -110,6 +133,20 @@ def record(
         if figures:
             holder[kind] = figures
             ctx.out.counts += len(figures)
+
+
+def table_rows(ctx: Context) -> dict[str, list[dict[str, Any]]]:
+    """The indicator-table rows no number of the text matched: counts (or targets) of their
+    own, so a table adds what it says and nothing of it is lost."""
+    found: dict[str, list[dict[str, Any]]] = {"counts": [], "targets": []}
+    for kind, label, value in ctx.figures:
+        for mention in mentions(value):
+            entry = figure_entry(mention, ctx.keys, label)
+            if entry is not None:
+                found[kind].append(entry)
+                break
+    ctx.figures.clear()
+    return {k: v for k, v in found.items() if v}
 
 
 def _figure_row(ctx: Context, mention: Any) -> tuple[str, str] | None:

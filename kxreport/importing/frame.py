@@ -145,7 +145,8 @@ def _title_run(blocks: list[Block], index: int) -> tuple[list[str], int]:
             break
         joined = "".join(lines)
         if (
-            block.style_level == 0
+            block.text.startswith(("——", "—"))  # a subtitle: “——某某科协五年工作综述”
+            or block.style_level == 0
             or (
                 not _KIND.search(joined)
                 and _KIND.search(joined + block.text)
@@ -235,7 +236,7 @@ def frame(blocks: list[Block]) -> Frame:
         # line above (“长治市科学技术协会”)
         if (
             title_at > index
-            and re.match(r"(?:19|20)\d{2}\s*年|关于|上半年|年度", blocks[title_at].text)
+            and re.match(r"(?:19|20)\d{2}\s*年|关于|上半年|年度|——|—", blocks[title_at].text)
             and blocks[title_at - 1].rows is None
             and len(blocks[title_at - 1].text) <= 30
             and not _KIND.search(blocks[title_at - 1].text)
@@ -246,7 +247,7 @@ def frame(blocks: list[Block]) -> Frame:
         lines, index = _title_run(blocks, title_at)
         split = [line.strip() for text in lines for line in text.split("\n") if line.strip()]
         found.title_lines = split if 2 <= len(split) <= 4 else []
-        found.title = _best_segment("".join(split))
+        found.title = _best_segment(re.sub(r"^\d{8}\s*[：:]\s*", "", "".join(split)))
         while index < len(blocks) and caption(blocks[index]):
             found.dropped += 1
             index += 1

@@ -41,6 +41,10 @@ class Context:
     out: Imported
     keys: set[str] = field(default_factory=set)
     figures: list[tuple[str, str, str]] = field(default_factory=list)
+    # kxreport's own DOCX: its indicator table is exactly the counts its year file had, so
+    # a number of the text that is not in the table was not a count there either
+    table_is_counts: bool = False
+    had_table: bool = False  # the document has an indicator table
 
     @property
     def data(self) -> dict[str, Any]:
