@@ -135,6 +135,10 @@ _DATES = (
 _WORD_BEFORE = set("第之唯统同单逐专初周其每这那哪某另十百千万亿零〇星届")
 # What follows an ordinal rather than a count: 十九届六中全会, 第二次代表大会.
 _ORDINAL_AFTER = re.compile(r"全会|全体会议|代表大会|党代会|中全会|次会议")
+# what follows 两个 in a slogan (两个维护, 两个确立, 两个“务必”, 两个一百年, 两个大局)
+_SLOGAN = re.compile(
+    r"[“\"「\0]|维护|确立|务必|作用|结合|一百年|大局|毫不|面向|更加|绝不|凡是|提升|方面|阶段|层面"
+)
 _ENUMERATION = re.compile(r"^[一二三四五六七八九十]+是")
 _CLAUSE_END = "，。；：！？,;:!?\n"
 _LEAD_WORDS = (
@@ -225,8 +229,13 @@ def _reading(m: re.Match[str], masked: str) -> Count | None:
             return None  # 统一, 第一, 之一
         if num == "一" and not qualified:
             return None  # 一批, 一次: an article, not a number
-        if num in ("两", "二") and unit == "个" and not qualified:
-            return None  # 两个确立, 两个维护
+        if (
+            num in ("两", "二")
+            and unit == "个"
+            and not qualified
+            and _SLOGAN.match(masked, m.end())
+        ):
+            return None  # 两个确立, 两个维护, 两个“务必”: a slogan, not two of something
         if num == "二" and unit == "次":
             return None  # 二次开发: "second", two times is 两次
         if num in ("十", "百", "千") and not qualified:

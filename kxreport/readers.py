@@ -161,7 +161,7 @@ def read_html(html: str) -> Read:
     logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
     logging.getLogger("htmldate").setLevel(logging.CRITICAL)
     found = trafilatura.bare_extraction(
-        html, include_tables=True, include_comments=False, with_metadata=True
+        html, include_tables=True, include_comments=False, with_metadata=True, favor_precision=True
     )
     if found is None:
         return Read([], "html")

@@ -131,6 +131,7 @@ def _header(
     date_block = next((b for b in found.signature if judge.SIGN_DATE.match(b.text)), None)
     signed = judge.signed(date_block.text) if date_block is not None else None
     body = [b.full_text for b in found.body if b.rows is None]
+    said = [*found.notice, *body]  # what the text says of itself, the notice included
     title = found.title
     seo = site_title or bool(title and _SEO.search(title))
 
@@ -162,16 +163,24 @@ def _header(
     if kind_arg:
         kind = kind_arg
     else:
-        judged_kind = judge.judge_kind(title, seo, found.notice_title, body)
+        judged_kind = judge.judge_kind(title, seo, found.notice_title, said)
         kind = str(judged_kind.value)
         if not judged_kind.evidence:
             notes[("kind",)] = "原文没有写明文种，按工作总结导入；是工作要点（计划）请改为 plan"
         elif not (title and judged_kind.evidence.endswith(f"“{title}”")):
             notes[("kind",)] = f"按{judged_kind.evidence}判断"
+    period = judge.judge_period(title, body)
+    if period is not None:
+        data["period"] = period.value
+        notes[("period",)] = f"按{period.evidence}判断"
+        guessed.append("时段 " + {"half": "上半年", "stage": "阶段性"}[str(period.value)])
     if year_arg:
         year: int | None = year_arg
+    elif judge.several_years(period):
+        year = None
+        notes[("year",)] = "原文是几年的工作综述：请填写这份材料所属的年度（通常是最后一年）"
     else:
-        judged_year = judge.judge_year(kind, title, seo, body, signed, published)
+        judged_year = judge.judge_year(kind, title, seo, said, signed, published)
         year = int(judged_year.value) if judged_year and judged_year.value else None  # type: ignore[call-overload]
         if judged_year is not None and judged_year.value is None:
             notes[("year",)] = (
@@ -189,11 +198,6 @@ def _header(
     data["year"] = year
     data["kind"] = kind
     guessed.append("文种 " + ("工作总结" if kind == "summary" else "工作要点"))
-    period = judge.judge_period(title, body)
-    if period is not None:
-        data["period"] = period.value
-        notes[("period",)] = f"按{period.evidence}判断"
-        guessed.append("时段 " + {"half": "上半年", "stage": "阶段性"}[str(period.value)])
     named = _named_in_notice(" ".join(found.notice))
     if named and title and named != title and _near(named, title):
         notes[("title",)] = f"原文标题为“{title}”，与印发说明中的《{named}》不一致，按印发说明"

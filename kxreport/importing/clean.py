@@ -47,6 +47,8 @@ def clean(text: str) -> str:
     text = _PINYIN.sub("", text.replace("\u3000", " ").replace("\xa0", " "))
     text = to_simplified(text)
     text = re.sub(r"[ \t]+", " ", text).strip()
+    # a space between a number and a Chinese word is an artefact of extraction (“开展活动6 次”)
+    text = re.sub(r"(?<=\d) (?=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff]) (?=\d)", "", text)
     return normalize_punctuation(text)
 
 

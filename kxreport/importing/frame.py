@@ -128,9 +128,14 @@ def _pick_title(blocks: list[Block], start: int) -> tuple[int | None, int]:
     while end < len(blocks) and end - start < 8 and not _body_starts(blocks[end]):
         end += 1
     best, best_score = None, 1
+    seen: set[str] = set()
     for index in range(start, end):
         score = headline_score(blocks[index])
-        if score > best_score:
+        if blocks[index].text in seen:
+            score += 1  # a 范文 page names its document above it again
+        seen.add(blocks[index].text)
+        # the later of two equal headlines: a site's title comes before the document's own
+        if score >= best_score and score > 1:
             best, best_score = index, score
     return best, end
 

@@ -17,7 +17,8 @@ from . import words
 # a named organisation: a place or a body, then 科协
 _NAMED = re.compile(
     r"(?P<end>省|自治区|市|自治州|州|盟|地区|县|旗|区|新区|街道办事处|街道|社区|镇|乡|大学|学院|"
-    r"学校|公司|集团|厂|医院|中国)(?:科学技术协会|科协)"
+    r"学校|公司|集团|厂|医院|中国)(?P<body>科学技术协会|科协|老科协|老科技工作者协会|"
+    r"[\u4e00-\u9fff]{1,8}?学会(?:[\u4e00-\u9fff]{1,8}?分会)?)"
 )
 _GENERIC = re.compile(
     r"(?:本|我|全)?(?P<place>省|市|州|盟|县|区|旗|街道|镇|乡|校|院|厂|公司|集团)"
@@ -77,6 +78,10 @@ def _names_in(text: str) -> list[tuple[str, int]]:
             or (len(pre) == 1 and m["end"] in ("省", "自治区", "盟", "地区"))
         ):
             continue
+        # “吉林省延边州科协”, “延边朝鲜族自治州安图县科协”: the innermost place is the body
+        inner = re.search(r"(?:省|自治区|自治州|市|盟|地区)(?=[\u4e00-\u9fff]{2,}$)", pre)
+        if inner and not pre.endswith(("新", "高新", "开发", "经开")):
+            pre = pre[inner.end() :]
         name = pre + m["end"]
         if name in _GENERIC_NAMES or pre in ("本", "我", "全", "各", "该", "中", "省"):
             continue
@@ -85,11 +90,19 @@ def _names_in(text: str) -> list[tuple[str, int]]:
             pre,
         ):
             continue
-        found.append((name + "科协", start))
+        body = m["body"]
+        if body.endswith(("学会", "分会")) and re.search(
+            r"[的和与及各直]|政府|党委|支持|重视|单位|挂靠", body
+        ):
+            continue  # “……乡镇党委政府重视支持学会”: a clause, not a 学会's name
+        found.append((name + ("科协" if body in ("科协", "科学技术协会") else body), start))
     return found
 
 
 def full_name(short: str) -> str:
+    """临汾市科协 → 临汾市科学技术协会, 某县老科协 → 某县老科技工作者协会; other bodies as named."""
+    if short.endswith("老科协"):
+        return short[: -len("老科协")] + "老科技工作者协会"
     return short[: -len("科协")] + "科学技术协会" if short.endswith("科协") else short
 
 
@@ -101,7 +114,13 @@ def level_of(name: str) -> str | None:
     """The level from the organisation's own words (one rule with ``init``'s)."""
     from ..scaffold import guess_level
 
-    return guess_level(name)
+    # a 学会 or a 老科协 has the level of its place: 湖北省地质学会 → 省, 中国某学会 → 全国
+    place = re.sub(
+        r"(?:老科协|老科技工作者协会|(?<=[省区市州盟县旗镇乡国])[\u4e00-\u9fff]{1,8}?学会.*)$",
+        "",
+        name,
+    )
+    return guess_level(place)
 
 
 def judge_org(
@@ -141,7 +160,7 @@ def judge_org(
             if re.search(r"(?:被|由|经|受|向|获|在)$", para[max(0, at - 2) : at]):
                 continue  # “被中国科协评为……”: the body that gave it
             weight = (1.0 if subject else 0.5) * (1.5 if number < 3 else 1.0)
-            if name == "中国科协":
+            if name == "中国科协" and not (subject and number < 2):
                 weight *= 0.3  # the national body is named by every level's text
             vote(name, weight, f"正文“{_quote(para, at)}”")
     # the same body under a longer and a shorter name (恩施土家族苗族自治州科协, 恩施州科协)
@@ -299,6 +318,9 @@ _KIND_TEXT = (
     (r"现将.{0,30}(?:要点|计划|意见|安排)(?:》)?(?:印发|印制|下发)", "plan", 10),
     (r"(?:总结|回顾)(?:了)?.{0,10}(?:一年|年度|年)(?:来)?(?:的)?(?:工作)?", "summary", 4),
     (r"[一全]年来|今年以来|年初以来|截至目前|共(?:开展|举办|组织)|累计", "summary", 2),
+    (r"(?:^|。)(?:19|20)\d{2}\s*年(?:以来)?[，,]", "summary", 3),
+    (r"先后获得|荣获|被.{0,20}(?:评为|授予|表彰为|认定为)", "summary", 2),
+    (r"汇报(?:了)?.{0,12}(?:工作情况|工作)", "summary", 6),
     (r"(?:要|将|拟)(?:重点)?(?:抓好|做好|围绕|着力|推进|开展|实施)", "plan", 1),
 )
 
@@ -334,22 +356,33 @@ def judge_kind(
     return Judged(kind, said[kind][1])
 
 
+_HALF = r"上半年|半年(?:度)?(?:工作)?总结|1\s*[-—至~]\s*6\s*月|一至六月"
+_STAGE = (
+    r"前三季度|第[一二三四]季度|[一二三四]季度|1\s*[-—至~]\s*(?:[2-57-9]|1[01])\s*月份?"
+    r"|一至[二三四五七八九十]月|阶段"
+)
+# several years at once: “五年工作综述”, “近年来”, “过去五年”, “十四五以来”
+_YEARS = r"[二三四五六七八九十两]年(?:来|以来|工作|综述|回顾|历程)|近年来|近几年|过去[二三四五六七八九十]年|“?十[一二三四五]五”?(?:期间|以来)"
+
+
 def judge_period(title: str | None, body: list[str]) -> Judged | None:
-    """half or stage, from the title or what the text says of itself; None for a year."""
+    """half or stage (a part of a year, or several years), from the title or from what the
+    text says of itself; None for a year."""
     head = title or ""
     opening = " ".join(body[:2])[:200]
     for text, where in ((head, "标题"), (opening, "正文")):
-        m = re.search(r"上半年|半年(?:度)?(?:工作)?总结|1[-—至~]6月|一至六月", text)
+        m = re.search(_HALF, text)
         if m and (
             where == "标题"
             or re.search(r"现将|^(?:\d{4}年)?上半年|今年上半年|上半年以来|上半年[，,]", text)
         ):
             return Judged("half", f"{where}“{_quote(text, m.start(), 20)}”")
-        m = re.search(
-            r"前三季度|第[一二三四]季度|[一二三四]季度|1[-—至~](?:[79]|1[01])月|阶段", text
-        )
-        if m and where == "标题":
-            return Judged("stage", f"标题“{head}”")
+        m = re.search(_STAGE, text)
+        if m and (where == "标题" or re.search(r"现将.{0,8}(?:" + _STAGE + ")", text)):
+            return Judged("stage", f"{where}“{_quote(text, m.start(), 20)}”")
+        m = re.search(_YEARS, text)
+        if m and (where == "标题" or m.start() < 40):
+            return Judged("stage", f"{where}“{_quote(text, m.start(), 20)}”")
     if (
         head
         and not re.search(r"(?:19|20)\d{2}|年度|全年", head)
@@ -357,6 +390,11 @@ def judge_period(title: str | None, body: list[str]) -> Judged | None:
     ):
         return Judged("stage", f"正文“{opening[:12]}”")
     return None
+
+
+def several_years(period: Judged | None) -> bool:
+    """Whether a stage is several years (its year is none of them)."""
+    return bool(period and re.search(_YEARS, period.evidence))
 
 
 def cn_int(text: str) -> int:

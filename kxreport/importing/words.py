@@ -9,10 +9,13 @@ ORG_SUFFIXES = ("科学技术协会", "科协", "委员会", "协会", "学会",
 
 # what names a document's kind, first word wins (“2023年工作总结和2024年工作计划” is a summary)
 KIND_WORDS: dict[str, tuple[str, ...]] = {
-    "plan": ("工作要点", "要点", "工作计划", "计划", "工作安排", "安排", "工作思路", "思路", "工作打算"),
+    "plan": (
+        "工作要点", "要点", "工作计划", "计划", "工作安排", "安排", "工作思路", "思路", "工作打算",
+        "工作意见", "谋划", "工作重点",
+    ),
     "summary": (
         "工作总结", "总结", "工作综述", "综述", "工作报告", "报告", "工作情况", "回顾", "述职",
-        "工作会议", "全委会", "年会", "全体会议",
+        "工作会议", "全委会", "年会", "全体会议", "工作汇报", "汇报",
     ),
 }  # fmt: skip
 
@@ -64,7 +67,8 @@ FURNITURE_LABELS = (
 # words that mark a line of up to 200 characters as furniture wherever they stand
 FURNITURE_NOTICES = (
     "版权", "copyright", "©", "ICP备", "All Rights Reserved", "转载", "公网安备", "免责声明",
-    "未经书面授权", "未经授权",
+    "未经书面授权", "未经授权", "小编为大家", "小编整理", "小编收集", "为大家整理", "以下是小编",
+    "下面是小编", "小编为你", "为您精心整理",
 )  # fmt: skip
 # words that mark a short line as furniture (one sentence at most)
 FURNITURE_WORDS = (
@@ -88,6 +92,7 @@ FURNITURE_SHAPES = (
     r"^.{2,60}_第\s*\d+\s*页$",  # 文库 pages: “…_第3页”
     r"^(?:第\s*\d+\s*页|共\s*\d+\s*页|\d+\s*/\s*\d+\s*页?)$",
     r"^(?:https?://|www\.)\S+$",
+    r"^[|｜/·•>»\-—_]+$",  # a separator left alone by an extractor
     r"^\S{2,30}主办$",  # 吉林省科学技术协会主办
     r"^\S{2,60}\.(?:docx?|wps|pdf|pptx?|txt)$",  # a 文库 page's file name
     r"^\S{2,20}(?:网|报|日报|晚报|新闻|在线)\s*[-—–|｜]\s*\S{2,30}$",  # 某某网 - 频道
