@@ -167,13 +167,10 @@ def read_html(html: str) -> Read:
         return Read([], "html")
     text = found.text or ""
     title = (found.title or "").strip()
-    head = "\n".join(text.splitlines()[:3])
-    if (
-        title
-        and _bare(title) not in _bare(head)
-        and not any(_bare(line) and _bare(line) in _bare(title) for line in head.splitlines()[:1])
-    ):
-        text = title + "\n" + text
+    head = [_bare(line) for line in text.splitlines()[:3]]
+    bare = _bare(title)
+    if bare and not any(line and len(line) < 80 and (line in bare or bare in line) for line in head):
+        text = title + "\n" + text  # the headline the extractor left out
     published = {}
     if found.date:
         published["date"] = str(found.date)[:10]

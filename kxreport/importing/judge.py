@@ -235,6 +235,8 @@ def generic_self(title: str | None, body: list[str]) -> tuple[str, str, str] | N
 
 _SELF_YEAR = (
     (rf"现将{_YEAR}\s*年(?:度)?", 12),
+    (rf"(?:^|[。；！])\s*{_YEAR}\s*年(?:度)?(?:以来)?[，,]", 6),
+    (rf"^{_YEAR}\s*[，,]", 6),
     (rf"^(?:[一二三四五六七八九十]+、)?{_YEAR}\s*年(?:度)?(?:科协)?工作总结$", 12),
     (rf"召开(?:了)?{_YEAR}\s*年(?:度)?.{{0,12}}工作(?:会议|会)", -1),
     (rf"{_YEAR}\s*年(?:度)?(?:所|以来)?(?:取得|获得)", 5),
@@ -271,7 +273,8 @@ def judge_year(
             said[year] = (weight, where)
 
     rules = _PLAN_YEAR if kind == "plan" else _SELF_YEAR
-    for number, para in enumerate(body[:30]):
+    body = [_arabic_years(p) for p in body[:30]]
+    for number, para in enumerate(body):
         factor = 1.0 if number < 4 else 0.5
         for pattern, weight in rules:
             for m in re.finditer(pattern, para):
@@ -289,13 +292,14 @@ def judge_year(
             meeting = re.search(r"召开|工作会|全委|年会|全体会议", title)
             if meeting and kind == "summary":
                 year -= 1  # a meeting in Y reports on Y-1
-            vote(year, 1.5 if seo_title else 7, f"标题“{title}”")
+            if not seo_title:  # a 范文 site's title is the site's, not the document's
+                vote(year, 7, f"标题“{title}”")
             break
     if signed is not None:
         early = signed.month <= 6
         year = signed.year - (kind == "summary" and early) + (kind == "plan" and signed.month >= 10)
         vote(year, 4, f"落款日期 {signed.isoformat()}")
-    if published.get("date"):
+    if published.get("date") and not seo_title:
         try:
             day = dt.date.fromisoformat(published["date"])
         except ValueError:
@@ -323,6 +327,21 @@ _KIND_TEXT = (
     (r"汇报(?:了)?.{0,12}(?:工作情况|工作)", "summary", 6),
     (r"(?:要|将|拟)(?:重点)?(?:抓好|做好|围绕|着力|推进|开展|实施)", "plan", 1),
 )
+
+
+_CN_YEAR = re.compile(r"([一二三四五六七八九〇零○oOＯ]{4})(?=\s*年)")
+
+
+def _arabic_years(text: str) -> str:
+    """二〇〇九年 (also typed 二oo九年) → 2009年, so a year in Chinese numerals is read too."""
+
+    def arabic(m: re.Match[str]) -> str:
+        digits = "".join(
+            "0" if c in "〇零○oOＯ" else str("一二三四五六七八九".index(c) + 1) for c in m[1]
+        )
+        return digits if digits.startswith(("19", "20")) else m[0]
+
+    return _CN_YEAR.sub(arabic, text) if "年" in text else text
 
 
 def judge_kind(

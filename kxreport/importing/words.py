@@ -62,13 +62,13 @@ FURNITURE_LABELS = (
     "上一篇", "下一篇", "上一页", "下一页", "相关阅读", "相关链接", "相关文章", "相关推荐",
     "热门推荐", "推荐阅读", "附件下载", "网站地图", "当前位置", "您的位置", "您现在的位置",
     "所在位置", "首页", "返回", "标签", "关键词", "ID", "大小", "页数", "格式", "下载", "文档",
-    "资源描述", "所属分类", "栏目", "投稿", "举报",
+    "资源描述", "所属分类", "栏目", "投稿", "举报", "上传人", "文档编号", "上传时间", "文档格式",
 )  # fmt: skip
 # words that mark a line of up to 200 characters as furniture wherever they stand
 FURNITURE_NOTICES = (
     "版权", "copyright", "©", "ICP备", "All Rights Reserved", "转载", "公网安备", "免责声明",
     "未经书面授权", "未经授权", "小编为大家", "小编整理", "小编收集", "为大家整理", "以下是小编",
-    "下面是小编", "小编为你", "为您精心整理",
+    "下面是小编", "小编为你", "为您精心整理", "由会员分享", "可在线阅读", "珍藏版",
 )  # fmt: skip
 # words that mark a short line as furniture (one sentence at most)
 FURNITURE_WORDS = (
@@ -91,6 +91,8 @@ FURNITURE_SHAPES = (
     r"^[【\[]\s*(?:www\.|https?://)[^】\]]*[】\]]",  # 【www.xxx.com--半年总结】
     r"^.{2,60}_第\s*\d+\s*页$",  # 文库 pages: “…_第3页”
     r"^(?:第\s*\d+\s*页|共\s*\d+\s*页|\d+\s*/\s*\d+\s*页?)$",
+    r"^第\s*\d+\s*页\s*[/／]\s*共\s*\d+\s*页$",
+    r"^点击(?:查看|阅读|下载)(?:更多|全文)",
     r"^(?:https?://|www\.)\S+$",
     r"^[|｜/·•>»\-—_]+$",  # a separator left alone by an extractor
     r"^\S{2,30}主办$",  # 吉林省科学技术协会主办
