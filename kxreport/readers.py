@@ -92,6 +92,8 @@ def decode(data: bytes, path: Path) -> str:
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 _MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_MD_LIST = re.compile(r"^[-*+•]\s+(?=\S)")
+_MD_BOLD = re.compile(r"\*\*(.+?)\*\*|__(.+?)__")
 _MD_BOLD_LEAD = re.compile(r"^\*\*(.+?)\*\*(.*)$")
 _HTML_TAG = re.compile(r"<[^>]{1,200}>")
 _RIGHT = re.compile(r'^<p\s+align="right">(.*)</p>$', re.IGNORECASE)
@@ -104,6 +106,9 @@ def read_text(text: str, *, markdown: bool = False) -> list[Block]:
         if not line:
             continue
         block = Block(line=number)
+        listed = _MD_LIST.match(line)
+        if listed and (markdown or "**" in line):  # “- **加强理论学习**：……”, as an LLM writes
+            line = line[listed.end() :]
         if markdown or line.startswith(("#", "**", "<p", "|", "![")):
             if line.startswith("<!--"):
                 continue
@@ -139,6 +144,7 @@ def read_text(text: str, *, markdown: bool = False) -> list[Block]:
                 else:
                     block.bold_lead = _unescape(lead)
                     line = lead + rest
+            line = _MD_BOLD.sub(lambda m: m[1] or m[2], line)  # emphasis inside a line
             line = _unescape(_HTML_TAG.sub("", line)).strip()
         block.text = line
         if block.text or block.rows:
@@ -169,7 +175,9 @@ def read_html(html: str) -> Read:
     title = (found.title or "").strip()
     head = [_bare(line) for line in text.splitlines()[:3]]
     bare = _bare(title)
-    if bare and not any(line and len(line) < 80 and (line in bare or bare in line) for line in head):
+    if bare and not any(
+        line and len(line) < 80 and (line in bare or bare in line) for line in head
+    ):
         text = title + "\n" + text  # the headline the extractor left out
     published = {}
     if found.date:

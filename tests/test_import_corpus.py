@@ -349,3 +349,46 @@ def test_a_word_table_of_the_same_values_names_them_and_keeps_the_rest(tmp_path)
     counts = {str(f.value): f.label for f in doc.sections[0].items[0].counts}
     assert counts == {"30场": "科普活动", "3000人次": "科普受众", "500份": "发放资料"}
     assert [s.title for s in doc.sections] == ["科普工作"]
+
+
+# --- structure -------------------------------------------------------------------------
+
+
+def test_yishi_ershi_paragraphs_are_parts_and_a_look_ahead_closes():
+    data = _imported(
+        "某县科协2023年工作总结\n2023年，县科协在县委领导下扎实开展各项工作，取得明显成效。\n"
+        "一是加强政治引领。组织理论学习20次。\n二是深化科普服务。开展科普活动30场，参与群众3000人次。\n"
+        "三是服务创新发展。走访企业12家。\n今后，县科协将继续围绕中心、服务大局，力争新建科普e站10个。\n"
+    )
+    assert [s["title"] for s in data["sections"]] == [
+        "加强政治引领",
+        "深化科普服务",
+        "服务创新发展",
+    ]
+    assert data["closing"].startswith("今后，县科协将继续")
+
+
+def test_half_width_full_stops_end_chinese_sentences():
+    data = _imported(
+        "某县科协2023年工作总结\n全年开展科普活动30场.参与群众3000人次.取得明显成效.\n"
+    )
+    assert "开展科普活动30场。参与群众3000人次。" in str(data)
+
+
+def test_llm_markdown_lists_bold_lead_ins_and_headings_are_structure(tmp_path):
+    source = tmp_path / "draft.md"
+    source.write_text(
+        "# 某县科协2023年工作总结\n\n2023年，县科协扎实开展各项工作。\n\n## 一、科普工作\n\n"
+        "- **科普活动**：全年开展科普活动**30场**，参与群众3000人次。\n"
+        "- **科普阵地**：新建科普e站8个。\n\n## 二、组织建设\n\n- **基层组织**：新建基层科协12个。\n",
+        "utf-8",
+    )
+    out = tmp_path / "draft.yaml"
+    done = runner.invoke(app, ["import", str(source), "-o", str(out)])
+    assert done.exit_code == 0, done.output
+    doc = load(out).model
+    assert [s.title for s in doc.sections] == ["科普工作", "组织建设"]
+    assert [i.heading for i in doc.sections[0].items] == ["科普活动", "科普阵地"]
+    assert "**" not in out.read_text("utf-8")
+    checked = runner.invoke(app, ["validate", str(out)])
+    assert checked.exit_code == 0, checked.output

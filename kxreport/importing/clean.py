@@ -49,6 +49,8 @@ def clean(text: str) -> str:
     text = re.sub(r"[ \t]+", " ", text).strip()
     # a space between a number and a Chinese word is an artefact of extraction (“开展活动6 次”)
     text = re.sub(r"(?<=\d) (?=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff]) (?=\d)", "", text)
+    # a half-width full stop ending a Chinese sentence (“开展活动30场.参与……”)
+    text = re.sub(r"(?<=[\u4e00-\u9fff）”])\.(?=[\u4e00-\u9fff“（]|\s|$)", "。", text)
     return normalize_punctuation(text)
 
 

@@ -74,6 +74,12 @@ def _structure(
     ctx: Context, blocks: list[Block]
 ) -> tuple[list[str], list[dict[str, Any]], str | None]:
     entries = [_classify(ctx, b) for b in blocks]
+    # paragraphs that open “一是……”, “二是……” in order enumerate: below any numbered level
+    enumerated = [i for i, b in enumerate(blocks) if b.rows is None and _ENUM.match(b.full_text)]
+    if len(enumerated) >= 2 and _ENUM.match(blocks[enumerated[0]].full_text)[1] == "一":  # type: ignore[index]
+        below = max((e.level for e in entries if e.level is not None), default=0) + 1
+        for i in enumerated:
+            entries[i] = _enumerated(blocks[i], below)
     levels = sorted({e.level for e in entries if e.level is not None})
     overview: list[str] = []
     sections: list[dict[str, Any]] = []
@@ -258,6 +264,24 @@ def _item(ctx: Context, raw: dict[str, Any], aim: str = "counts") -> dict[str, A
     return item
 
 
+_ENUM = re.compile(r"^([一二三四五六七八九十]{1,2})是\s*[，,：:]?\s*")
+
+
+def _enumerated(block: Block, level: int) -> _Entry:
+    """“二是加强科普阵地建设。全年新建……”: its first sentence (or clause) heads it."""
+    text = block.full_text
+    m = _ENUM.match(text)
+    assert m is not None
+    rest = text[m.end() :]
+    head, mark, tail = rest.partition("。")
+    if mark and 2 <= len(head) <= 40:
+        return _Entry(level, head, tail, raw=text)
+    head, mark, tail = rest.partition("，")
+    if mark and 2 <= len(head) <= 24:
+        return _Entry(level, head, tail, raw=text)
+    return _Entry(level, rest[:24].rstrip("，。；"), rest, raw=text)
+
+
 def _classify(ctx: Context, block: Block) -> _Entry:
     entry = _classify_text(ctx, block)
     entry.raw = block.full_text
@@ -392,7 +416,8 @@ def _paired_leads(text: str) -> tuple[str, list[tuple[str, str]]]:
 def _ahead(text: str, year: Any) -> bool:
     """A paragraph that looks to the next year (“2023年，我们将……”, “下一步，……”)."""
     nxt = isinstance(year, int) and text.startswith(f"{year + 1}年")
-    return (nxt or text.startswith(words.AHEAD_STARTS)) and not mentions(text)
+    future = bool(re.search(r"将|要|力争|计划|确保|继续", text[:60]))
+    return (nxt or text.startswith(words.AHEAD_STARTS)) and (future or not mentions(text))
 
 
 def _section_kind(title: str | None, kind: Any, year: Any) -> str:
