@@ -36,6 +36,9 @@ class Scored:
     numbers: int = 0
     numbers_recorded: int = 0
     missing_numbers: list[str] = field(default_factory=list)
+    honours: int = 0
+    honours_recorded: int = 0
+    missing_honours: list[str] = field(default_factory=list)
 
     @property
     def all_right(self) -> bool:
@@ -108,6 +111,18 @@ def score(name: str, index: int, want: dict[str, Any], data: dict[str, Any] | No
             out.numbers_recorded += 1
         else:
             out.missing_numbers.append(str(number))
+    names = [
+        _norm(text)
+        for loc, text in strings(data)
+        if "honours" in map(str, loc) and str(loc[-1]) == "name"
+    ]
+    for honour in want.get("honours") or []:
+        out.honours += 1
+        h = _norm(str(honour)).strip("“”")
+        if any(h == n or (len(n) >= 4 and (h in n or n in h)) for n in names):
+            out.honours_recorded += 1
+        else:
+            out.missing_honours.append(str(honour))
     return out
 
 
@@ -160,6 +175,8 @@ def table(scored: list[Scored]) -> dict[str, float]:
     figures["all fields"] = sum(s.all_right for s in scored) / n
     total = sum(s.numbers for s in scored) or 1
     figures["numbers recorded"] = sum(s.numbers_recorded for s in scored) / total
+    honours = sum(s.honours for s in scored) or 1
+    figures["honours recorded"] = sum(s.honours_recorded for s in scored) / honours
     return figures
 
 
@@ -203,7 +220,7 @@ def main(argv: list[str]) -> int:
     print("| field | right |\n|---|---:|")
     for key, value in figures.items():
         print(f"| {key} | {value:.1%} |")
-    wrong = [s for s in scored if not s.all_right or s.missing_numbers]
+    wrong = [s for s in scored if not s.all_right or s.missing_numbers or s.missing_honours]
     if wrong:
         print("\nwrong:")
     for s in wrong:
@@ -213,6 +230,8 @@ def main(argv: list[str]) -> int:
             print(f"    {f}: want {s.want[f]!r}, got {s.got[f]!r}")
         if s.missing_numbers:
             print(f"    numbers not recorded: {'、'.join(s.missing_numbers)}")
+        if s.missing_honours:
+            print(f"    honours not recorded: {'、'.join(s.missing_honours)}")
     return 0
 
 

@@ -108,6 +108,10 @@ class Org(Base):
         return self.short_name or self.name
 
 
+# verbs the receiver is the subject of: “市科协荣获“……””, said without 被
+HONOUR_ACTIVE_VERBS: tuple[str, ...] = ("荣获", "获得", "获评")
+
+
 class Honour(Base):
     name: Line = Field(
         title="荣誉名称", description="荣誉或称号，不带引号，例如“全国科普日优秀组织单位”。"
@@ -128,7 +132,8 @@ class Honour(Base):
     verb: Line = Field(
         default="授予",
         title="授予方式",
-        description="“被……授予/评为/确定为/设立为”中的动词，默认“授予”。",
+        description="“被……授予/评为/确定为/设立为”中的动词，默认“授予”；"
+        "也可以是“荣获”“获得”“获评”（写成“市科协荣获……”，不带“被”）。",
     )
     date: Period | None = Field(
         default=None,

@@ -222,6 +222,15 @@ def group_honours(honours: Sequence[Honour]) -> list[HonourGroup]:
     return groups
 
 
+def conferred(honour: Honour) -> Markup:
+    """How an honour came: “被中国科协评为”, or “荣获” said by the receiver (no 被)."""
+    from .model import HONOUR_ACTIVE_VERBS
+
+    if honour.verb in HONOUR_ACTIVE_VERBS and not honour.by:
+        return md(honour.verb)
+    return Markup("被") + join_cn(honour.by) + md(honour.verb)
+
+
 def unique(values: Iterable[Any]) -> list[Any]:
     """Values in first-seen order without repeats."""
     return list(dict.fromkeys(values))
@@ -248,6 +257,7 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "year_range": year_range,
     "numbered": numbered,
     "group_honours": group_honours,
+    "conferred": conferred,
     "unique": unique,
 }
 GLOBALS: dict[str, Callable[..., Any]] = {

@@ -33,6 +33,7 @@ FLOOR = {
     "date": 0.97,
     "all fields": 0.37,
     "numbers recorded": 0.80,
+    "honours recorded": 0.0,
 }
 
 
@@ -392,3 +393,58 @@ def test_llm_markdown_lists_bold_lead_ins_and_headings_are_structure(tmp_path):
     assert "**" not in out.read_text("utf-8")
     checked = runner.invoke(app, ["validate", str(out)])
     assert checked.exit_code == 0, checked.output
+
+
+# --- honours ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "names", "verb"),
+    [
+        (
+            "2023年，市科协先后获得全国科普日活动优秀组织单位、省级文明单位等荣誉。",
+            ["全国科普日活动优秀组织单位", "省级文明单位"],
+            "获得",
+        ),
+        ("市科协荣获“全国科普日优秀组织单位”称号。", ["全国科普日优秀组织单位"], "荣获"),
+        (
+            "市科协被中国科协评为2022年全国科普日优秀组织单位。",
+            ["2022年全国科普日优秀组织单位"],
+            "评为",
+        ),
+        (
+            "宿州市科协被中国科协评为全国科普日优秀组织单位，主办的3项活动被评为全国科普日优秀活动。",
+            ["全国科普日优秀组织单位", "全国科普日优秀活动"],
+            "评为",
+        ),
+    ],
+)
+def test_honours_in_the_forms_people_write(sentence, names, verb):
+    from kxreport.importing.facts import parse_honours
+
+    found = parse_honours(sentence, "市科协", True)
+    assert found is not None and [h["name"] for h in found] == names
+    assert found[0].get("verb", "授予") == verb
+
+
+@pytest.mark.parametrize(
+    "sentence", ["各项工作获得社会各界好评。", "全年开展科普活动30场，参与群众3000人次。"]
+)
+def test_a_sentence_that_is_not_all_honours_stays_text(sentence):
+    from kxreport.importing.facts import parse_honours
+
+    assert parse_honours(sentence, "市科协", True) is None
+
+
+def test_honours_in_an_item_are_recorded_and_said_without_bei(tmp_path):
+    source = tmp_path / "h.txt"
+    source.write_text(
+        "某县科协2023年工作总结\n一、科普工作\n全年开展科普活动30场，参与群众3000人次。县科协荣获全国科普日优秀组织单位、省级科普示范县等荣誉。\n",
+        "utf-8",
+    )
+    out = tmp_path / "h.yaml"
+    assert runner.invoke(app, ["import", str(source), "-o", str(out)]).exit_code == 0
+    built = runner.invoke(app, ["build", str(out), "-o", str(tmp_path / "d"), "-f", "md"])
+    assert built.exit_code == 0, built.output
+    text = (tmp_path / "d" / "h.md").read_text("utf-8")
+    assert "荣获“全国科普日优秀组织单位”“省级科普示范县”" in text and "被荣获" not in text

@@ -19,7 +19,7 @@ _HONOUR = re.compile(
     r"^(?:(?:\d{4}年|今年|全年|一年来)[，,]?)?(?P<who>[^，。；]{0,120}?)(?:先后|还|也|分别)?被"
     r"(?P<by>[^“”。；]{2,200}?|)(?:等部门和单位|等部门|等单位|等)?"
     r"(?P<verb>授予|评为|确定为|设立为|命名为|认定为|表彰为|评定为|列为)"
-    r"(?P<names>(?:“[^“”]{2,60}”[、，\s]*)+)(?:等)?(?:荣誉称号|荣誉|称号|奖项)?$"
+    r"(?P<names>(?:“[^“”]{2,60}”[、，\s]*)+|[^“”。；，]{4,200}?)(?:等)?(?:荣誉称号|荣誉|称号|奖项)?$"
 )
 
 
@@ -163,38 +163,99 @@ def _figure_row(ctx: Context, mention: Any) -> tuple[str, str] | None:
     return None
 
 
+# “（先后）荣获/获得/获评 A、B 等荣誉”: the receiver is the subject
+_ACTIVE = re.compile(
+    r"^(?:(?:\d{4}年(?:度)?|今年|全年|一年来)[，,]?)?(?P<who>[^，。；“”]{0,40}?)"
+    r"(?:先后|还|也|分别|多次|再次|连续[^，。；]{1,4}|均)?(?P<verb>荣获|获得|获评)"
+    r"(?P<names>[^。；]{4,300}?)(?:等)?(?:多项|各类)?(?:荣誉称号|荣誉|称号|殊荣|奖项|集体荣誉)?$"
+)
+# what an honour's name ends with, when it is not in quotation marks
+_HONOUR_NAME = re.compile(
+    r"(?:单位|集体|先进|个人|示范[县市区镇村街道校基地点]*|基地|奖|称号|标兵|模范|五星级\S{0,6}|"
+    r"星级\S{0,6}|5A级\S{0,6}|站点?|试点(?:城市|县|单位)?|城市|组织|协会|学会|团队|活动|科协|"
+    r"先进典型|\S{0,8}文明\S{0,4})$"
+)
+
+
+def _names(text: str) -> list[str] | None:
+    """The honours of a list: quoted (“A”“B”), or plain names parted by 、/和/及/，, each
+    ending the way an honour's name does; None when any part is not a name."""
+    text = text.strip("，、 ")
+    quoted = re.findall(r"“([^“”]{2,60})”", text)
+    if quoted and not re.sub(r"“[^“”]*”|[、，和及与\s]|等", "", text):
+        return quoted
+    parts = [p.strip() for p in re.split(r"[、，]|和(?=[^、，]{4,})|及", text) if p.strip()]
+    if not parts or any(
+        not 4 <= len(p) <= 40
+        or not _HONOUR_NAME.search(p.strip("“”"))
+        or re.search(r"[，。；：]", p)
+        for p in parts
+    ):
+        return None
+    return [p.strip("“”") if p.count("“") == 1 and p.startswith("“") else p for p in parts]
+
+
+def _active(
+    sentence: str, short: str | None, own: bool, subject: str = ""
+) -> list[dict[str, Any]] | None:
+    m = _ACTIVE.match(sentence)
+    if m is None:
+        return None
+    names = _names(m["names"])
+    if not names:
+        return None
+    who = (m["who"] or "").strip("，、 ") or subject
+    mine = _mine(who, short)
+    found = []
+    for name in names:
+        honour: dict[str, Any] = {"name": name, "verb": m["verb"]}
+        if not (mine and own) and who:
+            honour["recipients"] = [r for r in who.split("、") if r] or [who]
+        found.append(honour)
+    return found
+
+
+def _mine(who: str, short: str | None) -> bool:
+    mine = not who or who in {short, "市科协", "县科协", "区科协", "我会", "本会", "我单位", "我们"}
+    return mine or (short is not None and short.endswith(who) and who.endswith("科协"))
+
+
 def parse_honours(sentence: str, short: str | None, own: bool) -> list[dict[str, Any]] | None:
     """The honours of one sentence, or None if any part of it is not an honours clause.
 
-    Clauses are joined by “；”; within one, “，被……” goes on with the same subject
-    (“我市被A确定为“X”，被B设立为“Y””), and a subject may stand before its own comma
-    (“吉县科协……活动、浮山县科协……活动，被中国科协评为“……””)."""
+    Clauses are parted by “；” and “，”; a clause may go on with the subject before it
+    (“我市被A确定为“X”，被B设立为“Y””), a subject may stand before its own comma
+    (“吉县科协……活动、浮山县科协……活动，被中国科协评为“……””), and the receiver may be the
+    subject (“市科协先后获得A、B等荣誉”)."""
     body = sentence.rstrip("。").strip()
     honours: list[dict[str, Any]] = []
-    for clause in body.split("；"):
-        pieces = re.split(r"，(?=(?:先后|还|也|分别)?被)", clause)
-        subject = ""
-        first = _HONOUR.match(pieces[0])
-        if first is None:
-            if len(pieces) < 2 or "被" in pieces[0] or len(pieces[0]) > 120:
-                return None
-            subject = re.sub(r"^(?:\d{4}年|今年|全年|一年来)[，,]?", "", pieces[0]).strip()
-            pieces = pieces[1:]
-        for piece in pieces:
-            m = _HONOUR.match(piece)
-            if m is None:
-                return None
+    subject = ""
+    pieces = [p for p in re.split(r"[，；]", body) if p.strip()]
+    for index, piece in enumerate(pieces):
+        m = _HONOUR.match(piece) if "被" in piece else None
+        if m is not None:
             who = (m["who"] or "").strip("，、 ") or subject
+            found = _honours_of(m, who, short, own)
+            if not found:
+                return None
             subject = who
-            honours += _honours_of(m, who, short, own)
+            honours += found
+            continue
+        active = _active(piece, short, own, subject)
+        if active is not None:
+            honours += active
+            continue
+        if index == 0 and len(pieces) > 1 and "被" not in piece and len(piece) <= 120:
+            subject = re.sub(r"^(?:\d{4}年(?:度)?|今年|全年|一年来)[，,]?", "", piece).strip()
+            continue
+        return None
     return honours or None
 
 
 def _honours_of(m: re.Match[str], who: str, short: str | None, own: bool) -> list[dict[str, Any]]:
-    names = re.findall(r"“([^“”]+)”", m["names"])
+    names = _names(m["names"]) or []
     by = [b for b in re.split(r"、", m["by"]) if b]
-    mine = not who or who in {short, "市科协", "县科协", "区科协", "我会", "本会", "我单位"}
-    mine = mine or (short is not None and short.endswith(who) and who.endswith("科协"))
+    mine = _mine(who, short)
     found = []
     for index, name in enumerate(names):
         honour: dict[str, Any] = {"name": name}

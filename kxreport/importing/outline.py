@@ -255,9 +255,18 @@ def _item(ctx: Context, raw: dict[str, Any], aim: str = "counts") -> dict[str, A
     if raw.get("heading"):
         item["heading"] = raw["heading"]
     paras = [p for p in raw.get("_paras") or [] if p]
+    honours: list[dict[str, Any]] = []
+    if paras:  # honours sentences in any paragraph: an item's too
+        honours, kept, _ = honours_in(ctx, paras, own=False)
+        paras = kept or paras
+        if not kept:
+            honours = []  # an item of honours alone keeps its text
     if paras:
         item["text"] = "\n\n".join(paras)
         record(ctx, item, aim)
+    if honours:
+        item["honours"] = honours
+        ctx.out.honours += len(honours)
     subs = [_item(ctx, s, aim) for s in raw.get("items", [])]
     if subs:
         item["items"] = subs
