@@ -70,6 +70,9 @@ def _names_in(text: str) -> list[tuple[str, int]]:
         if start is None:
             continue
         pre = text[start : m.start()]
+        cut = max((pre.rfind(w) + len(w) for w in words.NAME_BREAKERS if w in pre), default=0)
+        pre = pre[cut:]
+        start += cut
         if m["end"] == "中国":
             pre = ""
         elif (
