@@ -4,7 +4,8 @@ person wrote by reading it.
 
     python bench/import_eval.py            # per-field accuracy and the documents that are wrong
     python bench/import_eval.py --json     # the same as JSON
-    python bench/import_eval.py --sources  # write tests/corpus/import/SOURCES.md from the truth files
+    python bench/import_eval.py --holdout  # the same on tests/corpus/import-holdout (see its README)
+    python bench/import_eval.py --sources  # write each corpus's SOURCES.md from its truth files
 
 A rule must raise a field's score without lowering another's; a rule written for one
 document is a defect (the corpus is a sample of the documents people have, not a target).
@@ -22,6 +23,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "corpus" / "import"
+HOLDOUT = ROOT / "tests" / "corpus" / "import-holdout"
 FIELDS = ("title", "org", "level", "year", "kind", "period", "date")
 SOURCE_SUFFIXES = (".txt", ".md", ".docx", ".html", ".htm")
 
@@ -126,8 +128,8 @@ def score(name: str, index: int, want: dict[str, Any], data: dict[str, Any] | No
     return out
 
 
-def truth_files() -> list[Path]:
-    return sorted(CORPUS.glob("*.truth.yaml"))
+def truth_files(corpus: Path = CORPUS) -> list[Path]:
+    return sorted(corpus.glob("*.truth.yaml"))
 
 
 def source_of(truth: Path) -> Path | None:
@@ -145,14 +147,14 @@ def load_truth(path: Path) -> dict[str, Any]:
     return YAML(typ="safe").load(path.read_text("utf-8"))
 
 
-def evaluate() -> list[Scored]:
+def evaluate(corpus: Path = CORPUS) -> list[Scored]:
     """Every labelled document of the corpus, imported and scored."""
     from kxreport.errors import KxreportError
     from kxreport.importing import import_file
 
     scored: list[Scored] = []
     with tempfile.TemporaryDirectory() as tmp:
-        for truth_path in truth_files():
+        for truth_path in truth_files(corpus):
             truth = load_truth(truth_path)
             source = source_of(truth_path)
             name = truth_path.name.removesuffix(".truth.yaml")
@@ -180,7 +182,7 @@ def table(scored: list[Scored]) -> dict[str, float]:
     return figures
 
 
-def sources_md() -> str:
+def sources_md(corpus: Path = CORPUS) -> str:
     lines = [
         "# Sources of the import corpus",
         "",
@@ -191,7 +193,7 @@ def sources_md() -> str:
         "| file | shape | documents | where it came from |",
         "|---|---|---:|---|",
     ]
-    for truth_path in truth_files():
+    for truth_path in truth_files(corpus):
         truth = load_truth(truth_path)
         source = source_of(truth_path)
         lines.append(
@@ -203,11 +205,13 @@ def sources_md() -> str:
 
 def main(argv: list[str]) -> int:
     sys.path.insert(0, str(ROOT))
+    corpus = HOLDOUT if "--holdout" in argv else CORPUS
     if "--sources" in argv:
-        (CORPUS / "SOURCES.md").write_text(sources_md(), "utf-8")
-        print(f"wrote {CORPUS / 'SOURCES.md'}")
+        for folder in (CORPUS, HOLDOUT):
+            (folder / "SOURCES.md").write_text(sources_md(folder), "utf-8")
+            print(f"wrote {folder / 'SOURCES.md'}")
         return 0
-    scored = evaluate()
+    scored = evaluate(corpus)
     figures = table(scored)
     if "--json" in argv:
         print(
@@ -216,7 +220,7 @@ def main(argv: list[str]) -> int:
             )
         )
         return 0
-    print(f"{len(scored)} documents in {len(truth_files())} sources\n")
+    print(f"{len(scored)} documents in {len(truth_files(corpus))} sources ({corpus.name})\n")
     print("| field | right |\n|---|---:|")
     for key, value in figures.items():
         print(f"| {key} | {value:.1%} |")

@@ -43,6 +43,8 @@ TARGETS = {
     "help_vs_pandoc": 2.5,  # cold time / pandoc's md→docx of the same report
     "validate_vs_pandoc": 4.5,
     "build_docx_vs_pandoc": 6.0,
+    "import_vs_pandoc": 5.0,  # import of the 40 KB Word file / pandoc reading it
+    "import_20000_vs_10000": 2.3,  # linear in the document's length
 }
 
 
@@ -254,9 +256,63 @@ def watch_pdf_seconds(cmd: list[str], work: Path, edits: int = 5) -> float:
         process.wait(timeout=30)
 
 
+def import_rows(cmd: list[str], work: Path, runs: int) -> dict[str, object]:
+    """``import``: a 40 KB Word file (the template site's page) beside pandoc reading the same
+    file, in turns; time against length (10 000 and 20 000 paragraphs); the labelled corpus
+    in one process call."""
+    import docx
+
+    rows: dict[str, object] = {}
+    page = ROOT / "tests" / "data" / "seeds" / "four-sample-summaries.txt"
+    document = docx.Document()
+    for line in page.read_text("utf-8").splitlines():
+        if line.strip():
+            document.add_paragraph(line.strip())
+    document.save(work / "page.docx")
+    rows["import_kb"] = round(len(page.read_bytes()) / 1024, 1)
+    commands = {"import_docx_ms": [*cmd, "import", "page.docx", "-o", "imported", "--force"]}
+    if shutil.which("pandoc"):
+        commands["pandoc_docx_to_md_ms"] = ["pandoc", "page.docx", "-t", "markdown", "-o", "p.md"]
+    rows.update(interleaved_ms(commands, runs, work))
+    if "pandoc_docx_to_md_ms" in rows:
+        rows["import_vs_pandoc"] = round(
+            rows["import_docx_ms"] / rows["pandoc_docx_to_md_ms"],  # type: ignore[operator]
+            2,
+        )
+    para = "全年开展科普活动30场，参与群众3000人次，发放资料500份，培训农民1200人次。"
+    for n in (10_000, 20_000):
+        lines = ["某县科协2023年工作总结"]
+        for i in range(n):
+            if i % 50 == 0:
+                lines.append(f"{'一二三四五六七八九十'[(i // 50) % 10]}、第{i // 50}部分工作")
+            lines.append(para)
+        (work / f"long{n}.txt").write_text("\n".join(lines), "utf-8")
+        rows[f"import_{n}_paragraphs_s"] = round(
+            _wall([*cmd, "import", f"long{n}.txt", "-o", "long.yaml", "--force"], work), 2
+        )
+    rows["import_20000_vs_10000"] = round(
+        rows["import_20000_paragraphs_s"] / rows["import_10000_paragraphs_s"],  # type: ignore[operator]
+        2,
+    )
+    corpus = sorted((ROOT / "tests" / "corpus" / "import").glob("*.txt"))
+    start = time.perf_counter()
+    subprocess.run(
+        [*cmd, "import", *map(str, corpus), "-o", str(work / "corpus"), "--force"],
+        cwd=work,
+        capture_output=True,
+        check=False,
+    )
+    rows["import_corpus_files"] = len(corpus)
+    rows["import_corpus_s"] = round(time.perf_counter() - start, 2)
+    for name, value in rows.items():
+        print(f"{name:>24}: {value}", flush=True)
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="N = 20 and 100 only")
+    parser.add_argument("--import-only", action="store_true", help="only the import figures")
     parser.add_argument("--runs", type=int, default=15, help="runs per cold single-file figure")
     parser.add_argument(
         "--pandoc-max", type=int, default=1000, help="largest N for the pandoc baseline"
@@ -278,6 +334,10 @@ def main() -> None:
         "targets": TARGETS,
     }
 
+    if args.import_only:
+        with tempfile.TemporaryDirectory(prefix="kxbench-") as tmp:
+            import_rows(cmd, Path(tmp), args.runs)
+        return
     with tempfile.TemporaryDirectory(prefix="kxbench-") as tmp:
         work = Path(tmp)
         shutil.copy(EXAMPLE, work / EXAMPLE.name)
@@ -302,30 +362,7 @@ def main() -> None:
                 ratio = results[f"{name}_ms"] / results["pandoc_md_to_docx_ms"]  # type: ignore[operator]
                 results[f"{name}_vs_pandoc"] = round(ratio, 2)
 
-        # import of a 40 KB document (the template site's page, as a Word file), beside
-        # pandoc reading the same Word file into Markdown
-        import docx
-
-        page = ROOT / "tests" / "data" / "seeds" / "four-sample-summaries.txt"
-        document = docx.Document()
-        for line in page.read_text("utf-8").splitlines():
-            if line.strip():
-                document.add_paragraph(line.strip())
-        document.save(work / "page.docx")
-        results["import_kb"] = round(len(page.read_bytes()) / 1024, 1)
-        results["import_docx_ms"] = round(
-            median_ms([*cmd, "import", "page.docx", "-o", "imported", "--force"], args.runs, work),
-            1,
-        )
-        print(f"{'import_docx_ms':>16}: {results['import_docx_ms']:8.1f} ms", flush=True)
-        if shutil.which("pandoc"):
-            results["pandoc_docx_to_md_ms"] = round(
-                median_ms(
-                    ["pandoc", "page.docx", "-t", "markdown", "-o", "page.md"], args.runs, work
-                ),
-                1,
-            )
-            print(f"{'pandoc docx→md':>16}: {results['pandoc_docx_to_md_ms']:8.1f} ms", flush=True)
+        results.update(import_rows(cmd, work, args.runs))
 
         batches = []
         have_pandoc = shutil.which("pandoc") is not None

@@ -22,3 +22,19 @@ LEVEL_ENDINGS: tuple[tuple[str, str], ...] = (
 # names that say their level outright; the four municipalities are provinces
 LEVEL_NAMES: dict[str, str] = {"中国": "全国", "全国": "全国"}
 PROVINCIAL_CITIES: tuple[str, ...] = ("北京市", "天津市", "上海市", "重庆市")
+
+
+def guess_level(name: str) -> str | None:
+    """The level from the organisation's own words (临汾市科学技术协会 -> 市, 延边朝鲜族自治州科协
+    -> 州, 某某镇科协 -> 乡镇, 中国科协 -> 全国, 某某大学科协/校科协 -> 高校, 机车厂科协 -> 企业);
+    None when the name does not say."""
+    for suffix in ("科学技术协会", "科协"):
+        name = name.removesuffix(suffix)
+    if name in LEVEL_NAMES:
+        return LEVEL_NAMES[name]
+    if name.endswith(PROVINCIAL_CITIES):
+        return "省"
+    for ending, level in LEVEL_ENDINGS:
+        if name.endswith(ending):
+            return level
+    return None

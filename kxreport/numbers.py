@@ -298,14 +298,28 @@ def _clean(words: str, *, lead: bool) -> str:
 _KEY_DROP = r"[^A-Za-z0-9_\-\u4e00-\u9fff]+"  # compiled on first use
 
 
+class Keys(set[str]):
+    """Keys taken, remembering the last number given to each base: a document that counts
+    the same thing a thousand times gets its keys in linear time."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.last: dict[str, int] = {}
+
+
 def key_for(label: str, taken: set[str]) -> str:
     """A stable key from a label (Chinese is fine), unique among ``taken`` (which it joins)."""
     base = re.sub(_KEY_DROP, "", label)[:20] or "数字"
     key, n = base, 1
+    if isinstance(taken, Keys) and base in taken.last:
+        n = taken.last[base]
+        key = f"{base}-{n}"
     while key in taken:
         n += 1
         key = f"{base}-{n}"
     taken.add(key)
+    if isinstance(taken, Keys):
+        taken.last[base] = n
     return key
 
 

@@ -223,6 +223,7 @@ def read_docx(data: bytes, path: Path) -> list[Block]:
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise OutputError(f"{path}：不是有效的 Word（.docx）文件：{exc}") from None
     numbering = _Numbering(document)
+    styles = _Styles(document)
     blocks: list[Block] = []
     from docx.table import Table
     from docx.text.paragraph import Paragraph
@@ -230,7 +231,7 @@ def read_docx(data: bytes, path: Path) -> list[Block]:
     for index, element in enumerate(document.element.body.iterchildren(), start=1):
         if element.tag == _W + "p":
             paragraph = Paragraph(element, document)
-            block = _paragraph(paragraph, numbering)
+            block = _paragraph(paragraph, numbering, styles)
             block.line = index
             if block.text or block.number:
                 blocks.append(block)
@@ -263,13 +264,67 @@ def _cell_text(cell: Any) -> str:
     return "".join(p.text for p in cell.paragraphs).strip()
 
 
-def _paragraph(paragraph: Any, numbering: _Numbering) -> Block:
+class _Styles:
+    """The document's styles, looked up by id once each (python-docx looks a paragraph's
+    style up by scanning every style, for every paragraph and run)."""
+
+    def __init__(self, document: Any) -> None:
+        self.by_id: dict[str, Any] = {}
+        self.default: Any = None
+        for style in document.styles:
+            self.by_id[style.style_id] = style
+            element = style.element
+            if (
+                element.get(_W + "default") in ("1", "true")
+                and element.get(_W + "type") == "paragraph"
+            ):
+                self.default = style
+        self.bold: dict[str, bool | None] = {}
+        self.level: dict[str, int | None] = {}
+        self.align: dict[str, Any] = {}
+
+    def paragraph(self, paragraph: Any) -> Any:
+        found = paragraph._p.style
+        return self.by_id.get(found, self.default) if found else self.default
+
+    def run(self, run: Any) -> Any:
+        found = run._r.style
+        return self.by_id.get(found) if found else None
+
+    def bold_of(self, style: Any) -> bool | None:
+        key = style.style_id
+        if key not in self.bold:
+            seen, value = 0, None
+            while style is not None and seen < 10 and value is None:
+                value = style.font.bold
+                style, seen = style.base_style, seen + 1
+            self.bold[key] = value
+        return self.bold[key]
+
+    def level_of(self, style: Any) -> int | None:
+        key = style.style_id
+        if key not in self.level:
+            self.level[key] = _named_level(style)
+        return self.level[key]
+
+    def align_of(self, style: Any) -> Any:
+        key = style.style_id
+        if key not in self.align:
+            alignment, seen = None, 0
+            while alignment is None and style is not None and seen < 10:
+                alignment = style.paragraph_format.alignment
+                style, seen = style.base_style, seen + 1
+            self.align[key] = alignment
+        return self.align[key]
+
+
+def _paragraph(paragraph: Any, numbering: _Numbering, styles: _Styles) -> Block:
     text = paragraph.text.replace("\t", " ").replace("\u3000", " ")
     block = Block(text=text.strip())
-    style = paragraph.style
-    block.style_level = _style_level(style, paragraph)
-    block.number = numbering.label(paragraph)
-    block.align = _alignment(paragraph)
+    style = styles.paragraph(paragraph)
+    block.style_level = _style_level(style, paragraph, styles)
+    block.number = numbering.label(paragraph, style)
+    block.align = _alignment(paragraph, style, styles)
     lead = ""
     bold_all = True
     for run in paragraph.runs:
@@ -277,7 +332,7 @@ def _paragraph(paragraph: Any, numbering: _Numbering) -> Block:
             if lead:
                 lead += run.text
             continue
-        if _is_bold(run, style) and bold_all:
+        if _is_bold(run, style, styles) and bold_all:
             lead += run.text
         else:
             bold_all = False
@@ -289,22 +344,19 @@ def _paragraph(paragraph: Any, numbering: _Numbering) -> Block:
     return block
 
 
-def _is_bold(run: Any, style: Any) -> bool:
+def _is_bold(run: Any, style: Any, styles: _Styles) -> bool:
     if run.bold is not None:
         return bool(run.bold)
-    if run.style is not None and run.style.font.bold is not None:
-        return bool(run.style.font.bold)
-    while style is not None:
-        if style.font.bold is not None:
-            return bool(style.font.bold)
-        style = style.base_style
-    return False
+    character = styles.run(run)
+    if character is not None and character.font.bold is not None:
+        return bool(character.font.bold)
+    return bool(style is not None and styles.bold_of(style))
 
 
 _HEADING_STYLE = re.compile(r"^(?:heading|标题)\s*([1-9])$", re.IGNORECASE)
 
 
-def _style_level(style: Any, paragraph: Any) -> int | None:
+def _named_level(style: Any) -> int | None:
     seen = 0
     while style is not None and seen < 10:
         name = (style.name or "").strip()
@@ -315,6 +367,14 @@ def _style_level(style: Any, paragraph: Any) -> int | None:
             return min(int(found[1]), 4)
         style = style.base_style
         seen += 1
+    return None
+
+
+def _style_level(style: Any, paragraph: Any, styles: _Styles) -> int | None:
+    if style is not None:
+        level = styles.level_of(style)
+        if level is not None:
+            return level
     outline = paragraph._p.find(f"{_W}pPr/{_W}outlineLvl")
     if outline is not None:
         value = outline.get(_W + "val", "9")
@@ -323,12 +383,10 @@ def _style_level(style: Any, paragraph: Any) -> int | None:
     return None
 
 
-def _alignment(paragraph: Any) -> str | None:
-    style = paragraph.style
+def _alignment(paragraph: Any, style: Any, styles: _Styles) -> str | None:
     alignment = paragraph.paragraph_format.alignment
-    while alignment is None and style is not None:
-        alignment = style.paragraph_format.alignment
-        style = style.base_style
+    if alignment is None and style is not None:
+        alignment = styles.align_of(style)
     if alignment is None:
         return None
     name = str(alignment).lower()
@@ -376,11 +434,12 @@ class _Numbering:
             if num is not None:
                 self.style_num[style.style_id] = num
 
-    def label(self, paragraph: Any) -> str:
+    def label(self, paragraph: Any, style: Any = None) -> str:
         num = _num_pr(paragraph._p)
-        if num is None:
-            style = paragraph.style
-            while style is not None and num is None:
+        if num is None and self.style_num:
+            seen = 0
+            while style is not None and num is None and seen < 10:
+                seen += 1
                 num = self.style_num.get(style.style_id)
                 style = style.base_style
         if num is None:

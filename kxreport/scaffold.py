@@ -8,7 +8,6 @@ leaves every figure empty so that ``validate`` insists on it being filled.
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 from typing import Any
@@ -17,59 +16,17 @@ from pydantic import BaseModel
 
 from .errors import UsageError
 from .files import atomic_write
-from .kinds import LEVEL_ENDINGS, LEVEL_NAMES, ORG_LEVELS, PROVINCIAL_CITIES
+from .kinds import ORG_LEVELS, guess_level
 from .model import SECTION_KINDS, Figure, Item, Org, Overview, Section, YearFile
 from .text import forbidden_char_message
+from .yamltext import scalar
 
 LEVELS = ORG_LEVELS
-
-
-def guess_level(name: str) -> str | None:
-    """The level from the organisation's own words (临汾市科学技术协会 -> 市, 延边朝鲜族自治州科协
-    -> 州, 某某镇科协 -> 乡镇, 中国科协 -> 全国, 某某大学科协/校科协 -> 高校, 机车厂科协 -> 企业);
-    None when the name does not say."""
-    for suffix in ("科学技术协会", "科协"):
-        name = name.removesuffix(suffix)
-    if name in LEVEL_NAMES:
-        return LEVEL_NAMES[name]
-    if name.endswith(PROVINCIAL_CITIES):
-        return "省"
-    for ending, level in LEVEL_ENDINGS:
-        if name.endswith(ending):
-            return level
-    return None
 
 
 def short_name(name: str) -> str:
     """临汾市科学技术协会 -> 临汾市科协."""
     return name.replace("科学技术协会", "科协")
-
-
-def scalar(value: Any) -> str:
-    """A YAML scalar that reads back as exactly ``value``: plain when YAML would read the
-    plain text back as the same string, double-quoted (JSON syntax) otherwise — so
-    ``null``, ``true``, ``2023``, ``2024-01-10``, ``~``, ``- x`` or ``a: b`` stay text."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    text = str(value)
-    if text and "\n" not in text and _reads_back(text):
-        return text
-    return json.dumps(text, ensure_ascii=False)
-
-
-def _reads_back(text: str) -> bool:
-    from ruamel.yaml import YAML
-    from ruamel.yaml.error import YAMLError
-
-    try:
-        loaded = YAML(typ="safe", pure=True).load(f"k: {text}\n")
-    except (YAMLError, ValueError):
-        return False
-    return isinstance(loaded, dict) and list(loaded) == ["k"] and loaded["k"] == text
 
 
 class _Writer:

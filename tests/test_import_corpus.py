@@ -58,6 +58,7 @@ def test_every_source_has_a_truth_and_sources_md_lists_them():
     }
     assert sources == {ev.source_of(t).name for t in truths}
     assert (CORPUS / "SOURCES.md").read_text("utf-8") == ev.sources_md()
+    assert (ev.HOLDOUT / "SOURCES.md").read_text("utf-8") == ev.sources_md(ev.HOLDOUT)
     documents = sum(len(ev.load_truth(t)["documents"]) for t in truths)
     assert documents >= 40
 

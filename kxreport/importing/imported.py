@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..numbers import Keys
+
 
 @dataclass
 class Imported:
@@ -39,7 +41,7 @@ class Context:
     document's tables (counts/targets, label, value)."""
 
     out: Imported
-    keys: set[str] = field(default_factory=set)
+    keys: Keys = field(default_factory=Keys)
     figures: list[tuple[str, str, str]] = field(default_factory=list)
     # kxreport's own DOCX: its indicator table is exactly the counts its year file had, so
     # a number of the text that is not in the table was not a count there either

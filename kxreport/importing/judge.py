@@ -115,7 +115,7 @@ def short_name(name: str) -> str:
 
 def level_of(name: str) -> str | None:
     """The level from the organisation's own words (one rule with ``init``'s)."""
-    from ..scaffold import guess_level
+    from ..kinds import guess_level
 
     # a 学会 or a 老科协 has the level of its place: 湖北省地质学会 → 省, 中国某学会 → 全国
     place = re.sub(

@@ -16,7 +16,7 @@ _PROSE = ("text", "intro", "closing", "notice")
 def to_yaml(imported: Imported, source_name: str) -> str:
     """The year file: modeline, a header saying where it came from, the data with a
     comment above every guessed value."""
-    from ..scaffold import scalar
+    from ..yamltext import scalar
 
     lines = [
         "# yaml-language-server: $schema=kxreport.schema.json",
