@@ -337,6 +337,10 @@ def _classify_text(ctx: Context, block: Block) -> _Entry:
             and not _YEAR.search(head)
         ):
             return _Entry(level, head, rest)
+        if level >= 3 and re.search(r"[。；]$", text) and mentions(text):
+            # “2、创建10处农业科普示范基地。”: a numbered sentence of numbers is text (its
+            # numbers recorded), kept with its number as written
+            return _Entry(None, None, block.full_text)
         return _Entry(level, text.rstrip("。"), "")
     head, _, rest = text.partition("。")
     if rest and len(head) <= 60:
