@@ -454,3 +454,38 @@ def test_honours_in_an_item_are_recorded_and_said_without_bei(tmp_path):
     assert built.exit_code == 0, built.output
     text = (tmp_path / "d" / "h.md").read_text("utf-8")
     assert "荣获“全国科普日优秀组织单位”“省级科普示范县”" in text and "被荣获" not in text
+
+
+def test_last_year_is_told_from_the_date_printed_under_the_headline():
+    data = _imported(
+        "某市科协二届六次全委会召开\n2017年2月28日\n2月23日，某市科协召开二届六次全委会，回顾总结去年工作，安排部署今年工作任务。\n"
+    )
+    assert data["year"] == 2016
+    assert data["source"]["date"] == "2017-02-28" and "date" not in data
+
+
+def test_text_extracted_without_line_breaks_is_parted_at_its_headings():
+    text = (
+        "1、2022年科协半年工作总结 科协半年工作总结 2022年上半年，市科协积极落实省市科协的工作部署，"
+        "认真贯彻市委、市政府中心工作，努力弘扬科学精神、普及科学知识。现将上半年工作情况总结如下："
+        " 一、服务大局，推进产业健康发展 组织开展线上中药材种植技术培训，开展网上授课活动12期，培训农民1100人次，"
+        "及时调整原有科普之冬授课计划，通过组建微信群的方式开展活动。 二、强化宣传，营造浓厚科普氛围 "
+        "发放宣传资料5000份，举办科普讲座30场，参与群众3000人次，取得了较好的社会效果和宣传效果。\n"
+    )
+    data = _imported(text)
+    assert data["title"] == "2022年科协半年工作总结"
+    assert data["period"] == "half" and data["year"] == 2022
+    assert [s["title"] for s in data["sections"]][:2] == [
+        "服务大局，推进产业健康发展",
+        "强化宣传，营造浓厚科普氛围",
+    ]
+
+
+def test_a_sample_cut_short_is_still_a_sample():
+    text = (
+        "市科协上半年工作报告（精选2篇）\n市科协上半年工作报告篇一\n"
+        "上半年，市科协开展科普活动30场，参与群众3000人次，取得了较好的社会效果和宣传效果。\n"
+        "市科协上半年的工作报告篇二\n上半年，市科协上\n"
+    )
+    samples, marked = split_samples(clean_blocks(read_text(text)).blocks)
+    assert marked and len(samples) == 2

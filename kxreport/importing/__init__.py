@@ -130,6 +130,8 @@ def _header(
     issuer = next((b.text for b in found.signature if not judge.SIGN_DATE.match(b.text)), None)
     date_block = next((b for b in found.signature if judge.SIGN_DATE.match(b.text)), None)
     signed = judge.signed(date_block.text) if date_block is not None else None
+    if found.dateline and not published.get("date") and (day := judge.signed(found.dateline)):
+        published = {**published, "date": day.isoformat()}  # the date printed under the title
     body = [b.full_text for b in found.body if b.rows is None]
     said = [*found.notice, *body]  # what the text says of itself, the notice included
     title = found.title

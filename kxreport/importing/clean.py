@@ -37,6 +37,12 @@ _PUBLISHER = re.compile(
 _PINYIN = re.compile(
     r"(?<=[\u4e00-\u9fff])\s?[（(]\s*[a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹ][a-zü]*\s*[）)]"
 )
+_LOST_BREAK = re.compile(
+    r"\s+(?=(?:[一二三四五六七八九十]{1,2}、|[（(][一二三四五六七八九十]{1,2}[）)]|\d{1,2}[、．.](?!\d))\S)"
+)
+_LOST_HEADING = re.compile(
+    r"((?:[一二三四五六七八九十]{1,2}、|[（(][一二三四五六七八九十]{1,2}[）)]|\d{1,2}[、．.])[^\s。]{2,40})\s+"
+)
 _SIGN_LIKE = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
 
 
@@ -128,6 +134,23 @@ def clean_blocks(blocks: list[Block]) -> Cleaned:
             out.dropped_lines.append(text)
             continue
         out.blocks.append(block)
+    # text extracted without its line breaks (文库 pages): a long paragraph is parted where a
+    # space stands before a heading's number (“…如下： 一、服务大局……”)
+    parted: list[Block] = []
+    for block in out.blocks:
+        if block.rows is None and len(block.text) > 120 and _LOST_BREAK.search(block.text):
+            pieces = [p.strip() for p in _LOST_BREAK.split(block.text) if p.strip()]
+            for number, piece in enumerate(pieces):
+                # “一、服务大局，推进产业发展 组织开展……”: the heading ends at the space (not
+                # in the first piece, whose “1、” may be a 文库 page's chunk mark)
+                head = _LOST_HEADING.match(piece) if number else None
+                if head and len(piece) > head.end() + 10:
+                    parted.append(Block(text=head[1], line=block.line))
+                    piece = piece[head.end() :]
+                parted.append(Block(text=piece, line=block.line))
+        else:
+            parted.append(block)
+    out.blocks = parted
     # a news paragraph opens with its dateline: “临汾新闻网讯（记者 王某）……”
     for block in out.blocks[:6]:
         if block.rows is None and len(block.text) > 30:
@@ -176,7 +199,9 @@ def split_samples(blocks: list[Block]) -> tuple[list[list[Block]], bool]:
             samples.append(part)
         elif len(part) > 1:
             samples.append(part[1:])
-    kept = [s for s in samples if any(b.rows is not None or len(b.text) > 30 for b in s)]
+    kept = [
+        s for s in samples if len(s) > 1 or any(b.rows is not None or len(b.text) > 30 for b in s)
+    ]
     return kept or [blocks], True
 
 

@@ -39,6 +39,7 @@ class Frame:
     body: list[Block] = field(default_factory=list)
     unplaced: list[str] = field(default_factory=list)  # lines before the title
     dropped: int = 0
+    dateline: str | None = None  # a date alone under the title: the page's, not a 成文日期
 
 
 def numbered(text: str) -> bool:
@@ -241,7 +242,10 @@ def frame(blocks: list[Block]) -> Frame:
         # line above (“长治市科学技术协会”)
         if (
             title_at > index
-            and re.match(r"(?:19|20)\d{2}\s*年|关于|上半年|年度|——|—", blocks[title_at].text)
+            and re.match(
+                r"(?:19|20)\d{2}\s*年|关于|上半年|年度|——|—|\d{1,2}\s*月|[一二三四五六七八九十]{1,2}月",
+                blocks[title_at].text,
+            )
             and blocks[title_at - 1].rows is None
             and len(blocks[title_at - 1].text) <= 30
             and not _KIND.search(blocks[title_at - 1].text)
@@ -253,7 +257,12 @@ def frame(blocks: list[Block]) -> Frame:
         split = [line.strip() for text in lines for line in text.split("\n") if line.strip()]
         found.title_lines = split if 2 <= len(split) <= 4 else []
         found.title = _best_segment(re.sub(r"^\d{8}\s*[：:]\s*", "", "".join(split)))
-        while index < len(blocks) and caption(blocks[index]):
+        while index < len(blocks) and (
+            caption(blocks[index])
+            or (SIGN_DATE.match(blocks[index].text) and index + 1 < len(blocks))
+        ):
+            if SIGN_DATE.match(blocks[index].text):
+                found.dateline = found.dateline or blocks[index].text
             found.dropped += 1
             index += 1
     else:

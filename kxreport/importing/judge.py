@@ -298,6 +298,23 @@ def judge_year(
             if not seo_title:  # a 范文 site's title is the site's, not the document's
                 vote(year, 7, f"标题“{title}”")
             break
+    # “回顾总结去年工作”, “今年以来”: years told from the meeting's, the page's or the
+    # signature's year
+    ref = None
+    if title and not seo_title and (m := re.search(rf"{_YEAR}\s*年", title)):
+        ref = int(m[1])
+    day = _iso_day(published.get("date")) if not seo_title else None
+    anchor = ref or (day.year if day else None) or (signed.year if signed else None)
+    if anchor is not None:
+        opening = " ".join(body[:4])
+        last_year = re.search(
+            r"(?:总结|回顾)(?:了)?(?:过去一年|去年)|去年(?:一年)?(?:以来|来)?[，,]", opening
+        )
+        if last_year:
+            vote(anchor - 1, 5, f"正文“{_quote(opening, last_year.start(), 16)}”")
+        this_year = re.search(r"(?:^|[。\s])今年(?:以来|来|上半年)?[，,]", opening)
+        if this_year and not last_year and (ref or day):
+            vote(ref or day.year, 3, f"正文“{_quote(opening, this_year.start(), 16)}”")  # type: ignore[union-attr]
     if signed is not None:
         early = signed.month <= 6
         year = signed.year - (kind == "summary" and early) + (kind == "plan" and signed.month >= 10)
@@ -347,6 +364,13 @@ def _arabic_years(text: str) -> str:
     return _CN_YEAR.sub(arabic, text) if "年" in text else text
 
 
+def _iso_day(text: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
 def judge_kind(
     title: str | None, seo_title: bool, notice_title: str | None, body: list[str]
 ) -> Judged:
@@ -381,7 +405,7 @@ def judge_kind(
 _HALF = r"上半年|半年(?:度)?(?:工作)?总结|1\s*[-—至~]\s*6\s*月|一至六月"
 _STAGE = (
     r"前三季度|第[一二三四]季度|[一二三四]季度|1\s*[-—至~]\s*(?:[2-57-9]|1[01])\s*月份?"
-    r"|一至[二三四五七八九十]月|阶段"
+    r"|一至[二三四五七八九十]月|阶段|(?<![\d年—-])\d{1,2}\s*月(?:份)?(?:工作)?(?:总结|计划|报告)"
 )
 # several years at once: “五年工作综述”, “近年来”, “过去五年”, “十四五以来”
 _YEARS = r"[二三四五六七八九十两]年(?:来|以来|工作|综述|回顾|历程)|近年来|近几年|过去[二三四五六七八九十]年|“?十[一二三四五]五”?(?:期间|以来)"
