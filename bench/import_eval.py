@@ -54,7 +54,11 @@ def _norm(text: Any) -> str:
 
 
 def _org_forms(name: Any) -> str:
-    return _norm(name).replace("科学技术协会", "科协") if name else ""
+    """The name compared: 科协 for 科学技术协会, and a placeholder standing for the place
+    (某县科协, XX县科协, x县科协) the same as none (县科协): neither is a name."""
+    if not name:
+        return ""
+    return re.sub(r"^(?:某|[xX×Ｘ_]+)", "", _norm(name).replace("科学技术协会", "科协"))
 
 
 def _title_ok(want: Any, got: Any) -> bool:

@@ -489,3 +489,20 @@ def test_a_sample_cut_short_is_still_a_sample():
     )
     samples, marked = split_samples(clean_blocks(read_text(text)).blocks)
     assert marked and len(samples) == 2
+
+
+def test_a_text_that_defines_its_subject_names_the_org():
+    body = [
+        "【县科协工作概况】定安县科学技术协会（简称县科协）是定安地区科技工作者的群团组织。",
+        "县科协全年开展科普活动30场。",
+    ]
+    org, level = judge.judge_org(None, None, None, body, {})
+    assert org is not None and org.value[0] == "定安县科学技术协会" and level.value == "县"
+
+
+def test_a_template_sites_dates_are_no_evidence_of_the_year(tmp_path):
+    data = _imported(
+        "科协工作总结\n时间：2024-03-24 来源：网友投稿\n下面是小编为大家整理的科协工作总结，供大家参考。\n"
+        "今年以来，县科协在县委的坚强领导下扎实开展科普活动30场，参与群众3000人次，成效明显。\n"
+    )
+    assert data["year"] is None

@@ -292,7 +292,7 @@ def import_file(
             kind=kind,
             published=cleaned.published,
             dropped=cleaned.dropped if number == 1 else 0,
-            site_title=marked,
+            site_title=marked or cleaned.template_site,
             own=found.own,
         )
         target = output

@@ -69,6 +69,11 @@ class Cleaned:
     published: dict[str, str] = field(default_factory=dict)  # date, name
     dropped_lines: list[str] = field(default_factory=list)
 
+    @property
+    def template_site(self) -> bool:
+        """Whether the page is a 范文 or 文库 site's (known by its furniture)."""
+        return any(w in line for line in self.dropped_lines for w in words.TEMPLATE_SITE)
+
 
 def furniture(text: str, published: dict[str, str] | None = None) -> bool:
     """Whether a cleaned line is page furniture; what it says of the page goes to

@@ -166,6 +166,14 @@ def judge_org(
             if name == "中国科协" and not (subject and number < 2):
                 weight *= 0.3  # the national body is named by every level's text
             vote(name, weight, f"正文“{_quote(para, at)}”")
+    # “某某科学技术协会（简称“某科协”）是……”: the text defines its subject
+    for para in body[:10]:
+        for name, at in _names_in(para):
+            after = para[at + len(full_name(name)) : at + len(full_name(name)) + 6]
+            if re.match(r"\s*[（(]\s*简称", after) or re.match(
+                r"\s*[（(]\s*简称", para[at + len(name) :]
+            ):
+                vote(name, 8, f"正文“{_quote(para, at, 24)}”")
     # the same body under a longer and a shorter name (恩施土家族苗族自治州科协, 恩施州科协)
     groups: list[list[str]] = []
     for name in sorted(scores, key=len, reverse=True):
@@ -238,6 +246,7 @@ def generic_self(title: str | None, body: list[str]) -> tuple[str, str, str] | N
 
 _SELF_YEAR = (
     (rf"现将{_YEAR}\s*年(?:度)?", 12),
+    (rf"^{_YEAR}\s*年\s*\d{{1,2}}\s*月\s*\d{{1,2}}\s*日", 3),
     (rf"(?:^|[。；！])\s*{_YEAR}\s*年(?:度)?(?:以来)?[，,]", 6),
     (rf"^{_YEAR}\s*[，,]", 6),
     (rf"^(?:[一二三四五六七八九十]+、)?{_YEAR}\s*年(?:度)?(?:科协)?工作总结$", 12),
@@ -420,7 +429,10 @@ def judge_period(title: str | None, body: list[str]) -> Judged | None:
         m = re.search(_HALF, text)
         if m and (
             where == "标题"
-            or re.search(r"现将|^(?:\d{4}年)?上半年|今年上半年|上半年以来|上半年[，,]", text)
+            or re.search(
+                r"现将|^(?:\d{4}年)?上半年|今年上半年|上半年以来|上半年[，,]|汇报(?:了)?.{0,8}上半年",
+                text,
+            )
         ):
             return Judged("half", f"{where}“{_quote(text, m.start(), 20)}”")
         m = re.search(_STAGE, text)

@@ -144,3 +144,10 @@ NAME_BREAKERS = (
     "成为", "作为", "其中", "此外", "另外", "并且", "还有", "以及", "目前", "近日", "日前",
     "了", "的",
 )  # fmt: skip
+
+# furniture that marks a 范文 or 文库 site: its dates are the site's (upload, update), never
+# the document's, and its titles are made for search
+TEMPLATE_SITE = (
+    "范文", "文库", "小编", "网友投稿", "由会员分享", "珍藏版", "上传人", "上传时间", "文档编号",
+    "下载文档", "复制下载", "资源描述", "为您精心整理", "仅供参考", "我要投稿",
+)  # fmt: skip
