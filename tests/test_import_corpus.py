@@ -12,11 +12,11 @@ from typer.testing import CliRunner
 
 from kxreport.cli import app
 from kxreport.content import unfilled_slots
-from kxreport.importing import import_blocks, judge
+from kxreport.importing import import_read, judge
 from kxreport.importing.clean import clean, clean_blocks, furniture, split_samples
 from kxreport.importing.frame import frame
 from kxreport.loader import load
-from kxreport.readers import read_text
+from kxreport.readers import Read, read_text
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "corpus" / "import"
@@ -156,9 +156,7 @@ def test_a_page_of_samples_gives_one_year_file_each(tmp_path):
 
 
 def _imported(text: str, **kwargs) -> dict:
-    cleaned = clean_blocks(read_text(text))
-    samples, marked = split_samples(cleaned.blocks)
-    return import_blocks(samples[0], published=cleaned.published, site_title=marked, **kwargs).data
+    return import_read(Read(read_text(text)), **kwargs)[0].data
 
 
 @pytest.mark.parametrize(

@@ -19,7 +19,7 @@ from .. import official_parts
 from ..errors import KxreportError
 from ..kinds import ORG_LEVELS
 from ..numbers import mentions
-from ..readers import Block
+from ..readers import Block, Read
 from . import judge
 from .clean import clean_blocks, split_samples
 from .facts import honours_in, read_figures, record, table_note, table_rows
@@ -28,7 +28,15 @@ from .imported import Context, Imported
 from .outline import outline
 from .write import outputs_for, summary_line, to_yaml
 
-__all__ = ["Imported", "Result", "import_blocks", "import_file", "outputs_for", "summary_line"]
+__all__ = [
+    "Imported",
+    "Result",
+    "import_blocks",
+    "import_file",
+    "import_read",
+    "outputs_for",
+    "summary_line",
+]
 
 _SEO = re.compile(r"范文|精选|大全|模板|范例|\d+篇|【|】")
 
@@ -262,6 +270,37 @@ class Result:
     text: str
 
 
+def import_read(
+    found: Read,
+    *,
+    org: str | None = None,
+    year: int | None = None,
+    kind: str | None = None,
+) -> list[Imported]:
+    """What a read source gives: one year file, or one per sample of a page holding several."""
+    cleaned = clean_blocks(found.blocks)
+    for key, value in found.published.items():
+        cleaned.published.setdefault(key, value)
+    if not cleaned.blocks:
+        raise KxreportError(
+            "没有可导入的文字：文件是空的，或只有图片、页眉页脚和网页上的导航、来源等杂项"
+        )
+    samples, marked = split_samples(cleaned.blocks)
+    return [
+        import_blocks(
+            blocks,
+            org=org,
+            year=year,
+            kind=kind,
+            published=cleaned.published,
+            dropped=cleaned.dropped if number == 1 else 0,
+            site_title=marked or cleaned.template_site,
+            own=found.own,
+        )
+        for number, blocks in enumerate(samples, start=1)
+    ]
+
+
 def import_file(
     source: Path,
     output: Path,
@@ -274,29 +313,11 @@ def import_file(
     (``NAME-1.yaml``, ``NAME-2.yaml`` …). Nothing is written here."""
     from ..readers import read
 
-    found = read(source)
-    cleaned = clean_blocks(found.blocks)
-    for key, value in found.published.items():
-        cleaned.published.setdefault(key, value)
-    if not cleaned.blocks:
-        raise KxreportError(
-            "没有可导入的文字：文件是空的，或只有图片、页眉页脚和网页上的导航、来源等杂项"
-        )
-    samples, marked = split_samples(cleaned.blocks)
+    imported = import_read(read(source), org=org, year=year, kind=kind)
     results = []
-    for number, blocks in enumerate(samples, start=1):
-        imported = import_blocks(
-            blocks,
-            org=org,
-            year=year,
-            kind=kind,
-            published=cleaned.published,
-            dropped=cleaned.dropped if number == 1 else 0,
-            site_title=marked or cleaned.template_site,
-            own=found.own,
-        )
+    for number, one in enumerate(imported, start=1):
         target = output
-        if len(samples) > 1:
+        if len(imported) > 1:
             target = output.with_name(f"{output.stem}-{number}{output.suffix}")
-        results.append(Result(source, target, imported, to_yaml(imported, source.name)))
+        results.append(Result(source, target, one, to_yaml(one, source.name)))
     return results
