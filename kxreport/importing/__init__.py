@@ -23,7 +23,7 @@ from ..readers import Block, Read
 from . import judge
 from .clean import clean_blocks, split_samples
 from .facts import honours_in, read_figures, record, table_note, table_rows
-from .frame import frame
+from .frame import frame, site_made
 from .imported import Context, Imported
 from .outline import outline
 from .write import outputs_for, summary_line, to_yaml
@@ -37,8 +37,6 @@ __all__ = [
     "outputs_for",
     "summary_line",
 ]
-
-_SEO = re.compile(r"范文|精选|大全|模板|范例|\d+篇|【|】")
 
 
 def import_blocks(
@@ -143,7 +141,7 @@ def _header(
     body = [b.full_text for b in found.body if b.rows is None]
     said = [*found.notice, *body]  # what the text says of itself, the notice included
     title = found.title
-    seo = site_title or bool(title and _SEO.search(title))
+    seo = site_title or bool(title and site_made(title))
 
     # the organisation and its level
     if org_arg:

@@ -81,6 +81,11 @@ def issuer_line(block: Block) -> bool:
     )
 
 
+def site_made(title: str) -> bool:
+    """Whether a title was made by a site for search (范文, 精选, 【…篇】, “_某某网”)."""
+    return bool(_SEO.search(title))
+
+
 def headline_score(block: Block) -> int:
     """How much a line looks like a document's headline (negative: it does not)."""
     text = block.text
@@ -99,7 +104,7 @@ def headline_score(block: Block) -> int:
         score += 1
     if _HEADLINE_VERBS.search(text):
         score += 1
-    if _SEO.search(text):
+    if site_made(text):
         score -= 6
     if re.search(r"。.|[。！；]$", text) or len(text) > 60:
         score -= 8
