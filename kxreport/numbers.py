@@ -190,6 +190,10 @@ def mentions(text: str) -> list[Mention]:
     for m in re.finditer(_CANDIDATE, masked):
         if not m[0] or not (m["num"] or (m["mag"] and m["prefix"])):
             continue
+        if m["prefix"] in ("上", "数", "几") and (m["num"] or "")[:1].isdigit():
+            # “参赛人数6.02万人”: the 数 ends the word before, the count starts at the digits
+            m = re.compile(_CANDIDATE).match(masked, m.start("num"))  # type: ignore[assignment]
+            assert m is not None
         count = _reading(m, masked)
         if count is not None:
             spans.append((m.start(), m.end(), count))

@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from kxreport.cli import app
@@ -504,3 +506,106 @@ def test_a_template_sites_dates_are_no_evidence_of_the_year(tmp_path):
         "今年以来，县科协在县委的坚强领导下扎实开展科普活动30场，参与群众3000人次，成效明显。\n"
     )
     assert data["year"] is None
+
+
+# --- any text ----------------------------------------------------------------------------
+
+_PIECES = [
+    "科协",
+    "科学技术协会",
+    "县",
+    "市",
+    "区",
+    "街道",
+    "中国",
+    "学会",
+    "老科协",
+    "年",
+    "月",
+    "日",
+    "2023",
+    "2024",
+    "20xx",
+    "200X",
+    "一、",
+    "（二）",
+    "3.",
+    "一是",
+    "二是",
+    "被",
+    "评为",
+    "荣获",
+    "先后获得",
+    "等荣誉",
+    "“",
+    "”",
+    "《",
+    "》",
+    "，",
+    "。",
+    "：",
+    "；",
+    "、",
+    "篇1",
+    "【第一篇】",
+    "第2篇",
+    "现将",
+    "上半年",
+    "今年以来",
+    "去年",
+    "回顾总结",
+    "召开",
+    "工作会议",
+    "工作总结",
+    "工作要点",
+    "简称",
+    "（",
+    "）",
+    "数",
+    "上",
+    "几",
+    "30场",
+    "1.2万人次",
+    "近5万元",
+    "两个",
+    "——",
+    "|",
+    "_",
+    " ",
+    "X",
+    "某",
+    "来源：",
+    "点击：",
+    "发布时间：2023-01-10",
+    "本报讯",
+    "网讯",
+    "(xié)",
+    "今后",
+    "将",
+    "指标",
+    "序号",
+    ".",
+    "**",
+    "- ",
+]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.lists(st.sampled_from(_PIECES) | st.text(max_size=3), max_size=25).map("".join),
+        max_size=25,
+    )
+)
+def test_any_text_imports_or_says_why_never_a_traceback(lines):
+    from ruamel.yaml import YAML
+
+    from kxreport.errors import KxreportError
+    from kxreport.importing.write import to_yaml
+
+    try:
+        results = import_read(Read(read_text("\n".join(lines))))
+    except KxreportError:
+        return
+    for imported in results:
+        YAML(typ="safe").load(to_yaml(imported, "any.txt"))  # the year file always parses

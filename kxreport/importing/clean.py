@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..readers import Block
-from ..text import normalize_punctuation
+from ..text import FORBIDDEN_CHARS, normalize_punctuation
 from . import words
 
 _LABELS = "|".join(sorted(map(re.escape, words.FURNITURE_LABELS), key=len, reverse=True))
@@ -50,6 +50,8 @@ def clean(text: str) -> str:
     """Simplified characters, full-width punctuation, single spaces, no pinyin notes."""
     from ..content import to_simplified
 
+    # characters a year file cannot hold (controls, lone surrogates) are not text
+    text = FORBIDDEN_CHARS.sub("", text)
     text = _PINYIN.sub("", text.replace("\u3000", " ").replace("\xa0", " "))
     text = to_simplified(text)
     text = re.sub(r"[ \t]+", " ", text).strip()

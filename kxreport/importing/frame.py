@@ -252,7 +252,8 @@ def frame(blocks: list[Block]) -> Frame:
                 blocks[title_at].text,
             )
             and blocks[title_at - 1].rows is None
-            and len(blocks[title_at - 1].text) <= 30
+            and len(blocks[title_at - 1].text)
+            <= (60 if blocks[title_at].text.startswith("—") else 30)  # a main title over “——…”
             and not _KIND.search(blocks[title_at - 1].text)
             and headline_score(blocks[title_at - 1]) > -3
         ):

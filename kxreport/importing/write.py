@@ -4,6 +4,7 @@ judged value — and where each source's year file goes."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -66,7 +67,7 @@ def to_yaml(imported: Imported, source_name: str) -> str:
                     comment((*path, key, index), indent + 2)
                     mapping(element, (*path, key, index), indent + 4, " " * (indent + 2) + "- ")
             elif isinstance(item, list):
-                lines.append(f"{head}{key}: [{', '.join(scalar(i) for i in item)}]")
+                lines.append(f"{head}{key}: [{', '.join(_flow(i) for i in item)}]")
             else:
                 rendered = value(item, (*path, key), indent, key)
                 inline = inline_notes.get((*path, key))
@@ -76,6 +77,17 @@ def to_yaml(imported: Imported, source_name: str) -> str:
 
     mapping(imported.data, (), 0)
     return "\n".join(lines) + "\n"
+
+
+def _flow(value: Any) -> str:
+    """An item of a ``[a, b]`` list: quoted when it holds a character that ends an item
+    there (“，” is fine; “,”, “[”, “]”, “{”, “}” are not)."""
+    from ..yamltext import scalar
+
+    text = scalar(value)
+    if isinstance(value, str) and text == value and any(c in value for c in ",[]{}"):
+        return json.dumps(value, ensure_ascii=False)
+    return text
 
 
 def _at(data: Any, path: tuple[Any, ...]) -> Any:
