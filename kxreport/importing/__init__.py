@@ -149,7 +149,9 @@ def _header(
         lv = judge.level_of(org_arg)
         level = judge.Judged(lv, "") if lv else None
     else:
-        org, level = judge.judge_org(title, found.notice_title, issuer, body, published)
+        org, level = judge.judge_org(
+            found.headline or title, found.notice_title, issuer, body, published
+        )
     name, short = org.value if org else (None, None)  # type: ignore[misc]
     data["org"] = {"name": name, "short_name": short, "level": level.value if level else None}
     if org is None:

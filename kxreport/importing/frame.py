@@ -23,7 +23,11 @@ _HEADLINE_VERBS = re.compile(
 )
 _KIND = re.compile("|".join(w for ws in words.KIND_WORDS.values() for w in ws))
 _ORGISH = re.compile(r"科协|科学技术协会|学会|协会|科技馆|科普")
-_SEO = re.compile("|".join(map(re.escape, words.SEO_WORDS)) + r"|\d+\s*篇|【|】|_|\s[-|｜]\s", re.I)
+_SEO = re.compile(
+    "|".join(map(re.escape, words.SEO_WORDS))
+    + r"|\d+\s*篇|【|】|\s[-|｜]\s|_(?=[^_]*(?:网|站|库|文档|平台|首页)$)",
+    re.I,
+)
 _RUN_IN = re.compile(words.RUN_IN_TITLE)
 _NOTICE_TITLE = re.compile(r"关于(?:印发|下发|转发)?[《“]?(?P<name>.+?)[》”]?的通知$")
 
@@ -31,6 +35,7 @@ _NOTICE_TITLE = re.compile(r"关于(?:印发|下发|转发)?[《“]?(?P<name>.+
 @dataclass
 class Frame:
     title: str | None = None
+    headline: str | None = None  # the title line as written, with a site's words around it
     title_lines: list[str] = field(default_factory=list)
     notice_title: str | None = None  # “关于印发《…》的通知”
     recipients: list[str] = field(default_factory=list)
@@ -262,7 +267,8 @@ def frame(blocks: list[Block]) -> Frame:
         lines, index = _title_run(blocks, title_at)
         split = [line.strip() for text in lines for line in text.split("\n") if line.strip()]
         found.title_lines = split if 2 <= len(split) <= 4 else []
-        found.title = _best_segment(re.sub(r"^\d{8}\s*[：:]\s*", "", "".join(split)))
+        found.headline = "".join(split)
+        found.title = _best_segment(re.sub(r"^\d{8}\s*[：:]\s*", "", found.headline))
         while index < len(blocks) and (
             caption(blocks[index])
             or (SIGN_DATE.match(blocks[index].text) and index + 1 < len(blocks))

@@ -228,7 +228,7 @@ def generic_self(title: str | None, body: list[str]) -> tuple[str, str, str] | N
             if re.search(r"(?:在|由|向|对|经|受|被|和|与|及|、|省|市|县|区|州)$", before):
                 continue
             if m.start() > 0 and not re.search(
-                r"(?:^|[，。；：\s]|\d年|年度|年以来|上半年)$", before
+                r"(?:^|[，。；：\s（(]|\d年|年度|年以来|上半年)$", before
             ):
                 continue
             words_ = m[0].lstrip("本我全")

@@ -68,7 +68,8 @@ FURNITURE_LABELS = (
 FURNITURE_NOTICES = (
     "版权", "copyright", "©", "ICP备", "All Rights Reserved", "转载", "公网安备", "免责声明",
     "未经书面授权", "未经授权", "小编为大家", "小编整理", "小编收集", "为大家整理", "以下是小编",
-    "下面是小编", "小编为你", "为您精心整理", "由会员分享", "可在线阅读", "珍藏版",
+    "下面是小编", "小编为你", "为您精心整理", "由会员分享", "可在线阅读", "珍藏版", "为您筛选",
+    "在线客服", "欢迎您的阅读", "写作素材",
 )  # fmt: skip
 # words that mark a short line as furniture (one sentence at most)
 FURNITURE_WORDS = (
