@@ -134,6 +134,31 @@ def missing_date(doc: YearFile, source: Source) -> list[Diagnostic]:
     ]
 
 
+# a name that is only a level and 科协 (“县科学技术协会”, “街道科协”): how a text names itself,
+# not the organisation's name
+_GENERIC_NAME = (
+    r"^(?:本|我|某|[XxＸ×]+)?(?:省|市|州|盟|地区|县|区|旗|街道|乡镇|镇|乡|校|院|厂|公司|集团)"
+    r"(?:科学技术协会|科协)$"
+)
+
+
+def generic_org_name(doc: YearFile, source: Source) -> list[Diagnostic]:
+    """The org's 全称 must name the place or body (an import from a text that only says
+    “县科协” keeps those words, and this says what is missing)."""
+    import re
+
+    if not re.match(_GENERIC_NAME, doc.org.name):
+        return []
+    return [
+        source.at(
+            ("org", "name"),
+            "warning",
+            "generic-org-name",
+            f"单位全称“{doc.org.name}”没有写地名或单位名：请写全，例如“某某县科学技术协会”",
+        )
+    ]
+
+
 def dispatch_year(doc: YearFile, source: Source) -> list[Diagnostic]:
     """The year in the 发文字号 is the year the document is issued: its 成文日期's year."""
     number = doc.dispatch.number if doc.dispatch else None
@@ -161,6 +186,7 @@ RULES: tuple[Rule, ...] = (
     duplicate_honours,
     notice_in_summary,
     missing_date,
+    generic_org_name,
     dispatch_year,
 )
 

@@ -609,3 +609,23 @@ def test_any_text_imports_or_says_why_never_a_traceback(lines):
         return
     for imported in results:
         YAML(typ="safe").load(to_yaml(imported, "any.txt"))  # the year file always parses
+
+
+@pytest.mark.parametrize(
+    ("name", "warned"),
+    [
+        ("县科学技术协会", True),
+        ("街道科协", True),
+        ("某县科协", True),
+        ("临汾市科学技术协会", False),
+    ],
+)
+def test_validate_asks_for_the_name_when_the_org_is_only_a_level(tmp_path, name, warned):
+    year_file = tmp_path / "y.yaml"
+    year_file.write_text(
+        f"org:\n  name: {name}\n  level: 县\nyear: 2023\nkind: summary\ndate: 2024-01-10\n"
+        "overview:\n  text: 全年工作顺利。\n",
+        "utf-8",
+    )
+    done = runner.invoke(app, ["validate", str(year_file)])
+    assert ("没有写地名或单位名" in done.output) is warned, done.output
