@@ -122,7 +122,7 @@ def test_sdist_has_every_file_the_tests_and_the_install_need(sdist: Path):
     needed = {
         name
         for name in tracked
-        if not name.startswith((".ci/", "bench/", ".gitignore")) and (ROOT / name).is_file()
+        if not name.startswith((".ci/", ".gitignore")) and (ROOT / name).is_file()
     }
     with tarfile.open(sdist) as archive:
         members = {name.split("/", 1)[1] for name in archive.getnames() if "/" in name}
