@@ -523,14 +523,16 @@ def init(
     "（日期、层级等）不会编造，留空让 validate 提示。不会覆盖已有文件（除非 --force）。\n\n"
     "示例：kxreport import 2022年工作总结.docx -o 2022.yaml\n\n"
     "示例：kxreport import 新闻稿.txt --org 临汾市科学技术协会 --year 2022\n\n"
-    "示例：kxreport import 各县材料/*.docx -o counties/    每个文件导入为一个年度文件",
+    "示例：kxreport import 各县材料/*.docx -o counties/    每个文件导入为一个年度文件\n\n"
+    "示例：kxreport import 各县材料/ -o counties/    文件夹里的每份材料",
     name="import",
 )
 def import_(
     sources: Annotated[
         list[Path],
         typer.Argument(
-            help="要导入的材料：.docx、.doc、.wps、.odt、.rtf、.txt、.md、.html（另存的网页），可以写多个",
+            help="要导入的材料：.docx、.doc、.wps、.odt、.rtf、.txt、.md、.html（另存的网页），可以写多个，"
+            "也可以写文件夹（导入其中的每份材料）",
             metavar="材料...",
             show_default=False,
         ),
@@ -563,11 +565,12 @@ def import_(
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="覆盖已存在的年度文件")] = False,
 ) -> None:
-    from .importing import import_file, outputs_for, summary_line
+    from .importing import expand_sources, import_file, outputs_for, summary_line
     from .scaffold import write_new
 
     if kind not in (None, "summary", "plan"):
         _fail(UsageError(f"--kind 只能是 summary 或 plan，不能是“{kind}”"))
+    sources = expand_sources(sources)
     try:
         targets = outputs_for(sources, output, force=force)
     except KxreportError as exc:

@@ -216,6 +216,8 @@ def _reading(m: re.Match[str], masked: str) -> Count | None:
     after = masked[m.end()] if m.end() < len(masked) else ""
     if _ORDINAL_AFTER.match(masked, m.end()):
         return None
+    if m["unit"] == "个" and masked[m.end() : m.end() + 1] == "月":
+        return None  # 连续5个月: a duration, not a count
     arabic = num[:1].isdigit()
     prefix = m["prefix"] or ""
     if prefix in ("上", "数", "几") and not (num in ("十", "百", "千") or (not num and m["mag"])):
@@ -231,8 +233,8 @@ def _reading(m: re.Match[str], masked: str) -> Count | None:
         qualified = bool(prefix or m["inner"] or m["suffix"] or m["mag"])
         if before in _WORD_BEFORE:
             return None  # 统一, 第一, 之一
-        if num == "一" and not qualified:
-            return None  # 一批, 一次: an article, not a number
+        if num == "一" and not qualified and unit not in ("位", "名", "家", "所"):
+            return None  # 一批, 一次: an article, not a number (一位院士, 一家企业 are counts)
         if (
             num in ("两", "二")
             and unit == "个"

@@ -629,3 +629,21 @@ def test_validate_asks_for_the_name_when_the_org_is_only_a_level(tmp_path, name,
     )
     done = runner.invoke(app, ["validate", str(year_file)])
     assert ("没有写地名或单位名" in done.output) is warned, done.output
+
+
+def test_a_folder_imports_in_one_call_and_says_what_it_could_not_place(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text(
+        "科技之窗\n某县科协2023年工作总结\n全年开展科普活动30场，参与群众3000人次。\n", "utf-8"
+    )
+    (folder / "b.txt").write_text(
+        "某区科协2023年工作总结\n全年举办培训班12期，培训农民800人次。\n", "utf-8"
+    )
+    (folder / "notes.pdf").write_bytes(b"%PDF-1.4")
+    done = runner.invoke(app, ["import", str(folder), "-o", str(tmp_path / "out")])
+    assert done.exit_code == 0, done.output
+    assert sorted(p.name for p in (tmp_path / "out").glob("*.yaml")) == ["a.yaml", "b.yaml"]
+    assert "共 2 份材料：2 份导入" in done.output
+    assert "1 行没有放进年度文件" in done.output
+    assert "#   科技之窗" in (tmp_path / "out" / "a.yaml").read_text("utf-8")

@@ -26,11 +26,12 @@ from .facts import honours_in, read_figures, record, table_note, table_rows
 from .frame import frame, site_made
 from .imported import Context, Imported
 from .outline import outline
-from .write import outputs_for, summary_line, to_yaml
+from .write import expand_sources, outputs_for, summary_line, to_yaml
 
 __all__ = [
     "Imported",
     "Result",
+    "expand_sources",
     "import_blocks",
     "import_file",
     "import_read",

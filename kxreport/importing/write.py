@@ -116,6 +116,22 @@ def _block_safe(text: str) -> bool:
     )
 
 
+def expand_sources(sources: list[Path]) -> list[Path]:
+    """A folder given as a source stands for the materials in it (every file import can
+    read, in name order; not its subfolders), so a folder imports in one call."""
+    from ..readers import SUFFIXES
+
+    found: list[Path] = []
+    for source in sources:
+        if source.is_dir():
+            found += sorted(
+                p for p in source.iterdir() if p.is_file() and p.suffix.lower() in SUFFIXES
+            )
+        else:
+            found.append(source)
+    return found
+
+
 def outputs_for(sources: list[Path], output: Path | None, *, force: bool) -> dict[Path, Path]:
     """Where each source's year file goes: ``-o FILE`` for one source, ``-o FOLDER`` (or
     beside each source) for several, always ``.yaml``; two sources never share an output
@@ -167,6 +183,8 @@ def summary_line(imported: Imported) -> str:
     ]
     if imported.dropped:
         found.append(f"删去网页杂项 {imported.dropped} 行")
+    if imported.unplaced:
+        found.append(f"{len(imported.unplaced)} 行没有放进年度文件（写在文件开头的注释里）")
     guessed = "；判断：" + "、".join(imported.guessed) if imported.guessed else ""
     missing = [note for path, note in imported.notes.items() if "请填写" in note]
     todo = f"；待填写 {len(missing)} 处（见文件中的“# 导入：”注释）" if missing else ""
