@@ -140,6 +140,11 @@ class Honour(Base):
         title="日期",
         description="获得荣誉的日期或月份，例如 2022-07、2022年7月；在报告年度内可以不写年份：7月。",
     )
+    in_text: bool = Field(
+        default=False,
+        title="正文已写",
+        description="这项荣誉在所在条目（或开篇）的正文里已经写到：只作记录和统计，不另外生成句子。",
+    )
 
 
 class Figure(Base):

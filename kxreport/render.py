@@ -231,6 +231,11 @@ def conferred(honour: Honour) -> Markup:
     return Markup("被") + join_cn(honour.by) + md(honour.verb)
 
 
+def to_say(honours: Sequence[Honour]) -> list[Honour]:
+    """The honours the document must say: not those its prose already says (``in_text``)."""
+    return [h for h in honours if not h.in_text]
+
+
 def unique(values: Iterable[Any]) -> list[Any]:
     """Values in first-seen order without repeats."""
     return list(dict.fromkeys(values))
@@ -258,6 +263,7 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "numbered": numbered,
     "group_honours": group_honours,
     "conferred": conferred,
+    "to_say": to_say,
     "unique": unique,
 }
 GLOBALS: dict[str, Callable[..., Any]] = {

@@ -647,3 +647,37 @@ def test_a_folder_imports_in_one_call_and_says_what_it_could_not_place(tmp_path)
     assert "共 2 份材料：2 份导入" in done.output
     assert "1 行没有放进年度文件" in done.output
     assert "#   科技之窗" in (tmp_path / "out" / "a.yaml").read_text("utf-8")
+
+
+def test_honours_inside_a_longer_sentence_are_recorded_and_the_sentence_kept(tmp_path):
+    source = tmp_path / "in.txt"
+    source.write_text(
+        "某校科协2024年工作总结\n一、科普工作\n组织开展科普活动37项，科普品牌建设成效显著，荣获全国科普日优秀组织单位。\n",
+        "utf-8",
+    )
+    out = tmp_path / "in.yaml"
+    assert runner.invoke(app, ["import", str(source), "-o", str(out)]).exit_code == 0
+    doc = load(out).model
+    honours = [h for s in doc.sections for h in s.honours] + [
+        h for s in doc.sections for i in s.items for h in i.honours
+    ]
+    assert [(h.name, h.in_text) for h in honours] == [("全国科普日优秀组织单位", True)]
+    built = runner.invoke(app, ["build", str(out), "-o", str(tmp_path / "d"), "-f", "md"])
+    assert built.exit_code == 0, built.output
+    text = (tmp_path / "d" / "in.md").read_text("utf-8")
+    assert text.count("全国科普日优秀组织单位") == 1  # said once, as the source says it
+
+
+def test_an_items_honours_are_said_after_its_text(tmp_path):
+    year_file = tmp_path / "y.yaml"
+    year_file.write_text(
+        "org:\n  name: 某县科学技术协会\n  level: 县\nyear: 2023\nkind: summary\ndate: 2024-01-10\n"
+        "sections:\n  - kind: custom\n    title: 科普工作\n    items:\n      - heading: 科普活动\n"
+        "        text: 全年开展科普活动30场。\n        counts:\n          - {key: a, label: 全年开展科普活动, value: 30场}\n"
+        "        honours:\n          - {name: 全国科普日优秀组织单位, by: 中国科协}\n",
+        "utf-8",
+    )
+    built = runner.invoke(app, ["build", str(year_file), "-o", str(tmp_path / "d"), "-f", "md"])
+    assert built.exit_code == 0, built.output
+    text = (tmp_path / "d" / "y.md").read_text("utf-8")
+    assert "全年开展科普活动30场。" in text and "被中国科协授予“全国科普日优秀组织单位”" in text

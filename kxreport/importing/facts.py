@@ -24,7 +24,7 @@ _HONOUR = re.compile(
 
 
 def honours_in(
-    ctx: Context, paras: list[str], *, own: bool
+    ctx: Context, paras: list[str], *, own: bool, within: bool = True
 ) -> tuple[list[dict[str, Any]], list[str], str | None]:
     """Honours sentences out of paragraphs; what is left; the standing sentence."""
     honours: list[dict[str, Any]] = []
@@ -39,6 +39,9 @@ def honours_in(
             parsed = parse_honours(sentence, short, own)
             if parsed is None:
                 kept.append(sentence)
+                # honours said inside a sentence about more: recorded, the sentence kept
+                if within:
+                    honours += honours_within(sentence, short, own)
             else:
                 found_here += parsed
         after = []  # sentences after the last honours sentence: the standing
@@ -252,6 +255,20 @@ def parse_honours(sentence: str, short: str | None, own: bool) -> list[dict[str,
     return honours or None
 
 
+def honours_within(sentence: str, short: str | None, own: bool) -> list[dict[str, Any]]:
+    """The honours clauses of a sentence that says more than honours (“……成效显著，荣获
+    全国科普日优秀组织单位。”): recorded with ``in_text``, since the sentence stays as written."""
+    found: list[dict[str, Any]] = []
+    for piece in re.split(r"[，；]", sentence.rstrip("。").strip()):
+        m = _HONOUR.match(piece) if "被" in piece else None
+        honours = _honours_of(m, (m["who"] or "").strip("，、 "), short, own) if m else None
+        if honours is None and "被" not in piece:
+            honours = _active(piece, short, own)
+        for honour in honours or []:
+            found.append({**honour, "in_text": True})
+    return found
+
+
 def _honours_of(m: re.Match[str], who: str, short: str | None, own: bool) -> list[dict[str, Any]]:
     names = _names(m["names"]) or []
     by = [b for b in re.split(r"、", m["by"]) if b]
@@ -261,8 +278,8 @@ def _honours_of(m: re.Match[str], who: str, short: str | None, own: bool) -> lis
         honour: dict[str, Any] = {"name": name}
         if by and (index == 0 or not (mine and own and m["verb"] == "授予")):
             honour["by"] = by if len(by) > 1 else by[0]
-        if not (mine and own):
-            honour["recipients"] = [r for r in who.split("、") if r] or [who]
+        if not (mine and own) and who.strip("、 "):
+            honour["recipients"] = [r for r in who.split("、") if r]
         if m["verb"] != "授予":
             honour["verb"] = m["verb"]
         found.append(honour)

@@ -21,7 +21,7 @@ _NAMED = re.compile(
     r"[\u4e00-\u9fff]{1,8}?学会(?:[\u4e00-\u9fff]{1,8}?分会)?)"
 )
 _GENERIC = re.compile(
-    r"(?:本|我|全)?(?P<place>省|市|州|盟|县|区|旗|街道|镇|乡|校|院|厂|公司|集团)"
+    r"(?:本|我|全|某)?(?P<place>省|市|州|盟|县|区|旗|街道|镇|乡|校|院|厂|公司|集团)"
     r"(?:科学技术协会|科协)"
 )
 # where a name may start: the text's start, after punctuation or a space, after a year

@@ -13,7 +13,7 @@ from ..numbering import TOLERANT
 from ..numbers import mentions
 from ..readers import Block
 from . import words
-from .facts import honours_in, parse_honours, record
+from .facts import honours_in, honours_within, parse_honours, record
 from .imported import Context
 
 _PART_MARK = re.compile(
@@ -227,13 +227,19 @@ def _section(ctx: Context, raw: dict[str, Any], index: int) -> dict[str, Any]:
     aim = "targets" if kind == "next_year" or ctx.out.data.get("kind") == "plan" else "counts"
     items = [_item(ctx, i, aim) for i in raw.get("items", [])]
     # the part's own paragraphs: honours sentences, then intro or a plain item
-    honours, rest, _ = honours_in(ctx, paras, own=False) if paras else ([], [], None)
+    honours, rest, _ = honours_in(ctx, paras, own=False, within=False) if paras else ([], [], None)
     plain: list[dict[str, Any]] = []
     for para in rest:
         if plain or mentions(para):
-            plain.append(_item(ctx, {"_paras": [para]}, aim))
+            plain.append(_item(ctx, {"_paras": [para]}, aim))  # it records its own
         else:
             intro.append(para)
+            honours += [
+                h
+                for sentence in re.split(r"(?<=。)", para)
+                if sentence
+                for h in honours_within(sentence, ctx.short(), False)
+            ]
     items = plain + items
     honours += [
         h for para in raw.get("_honours", []) for h in parse_honours(para, ctx.short(), False) or []
