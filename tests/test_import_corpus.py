@@ -681,3 +681,19 @@ def test_an_items_honours_are_said_after_its_text(tmp_path):
     assert built.exit_code == 0, built.output
     text = (tmp_path / "d" / "y.md").read_text("utf-8")
     assert "全年开展科普活动30场。" in text and "被中国科协授予“全国科普日优秀组织单位”" in text
+
+
+def test_a_year_written_without_nian_after_a_sentence_counts():
+    data = _imported(
+        "冬至阳生，岁回律转。2023，我们县科协走得很坚实，全年开展科普活动30场，参与群众3000人次。\n"
+    )
+    assert data["year"] == 2023
+
+
+def test_a_template_sites_own_headline_still_gives_the_year_and_the_page_date_goes_to_source():
+    data = _imported(
+        "2014年街道科协工作总结\n上传时间：2022-05-19 上传人：某某\n"
+        "现将上半年工作总结如下：一、科普工作。开展科普活动12场，参与群众1500人次。\n"
+    )
+    assert data["year"] == 2014 and data["period"] == "half"
+    assert data["source"]["date"] == "2022-05-19"

@@ -49,6 +49,7 @@ def import_blocks(
     published: dict[str, str] | None = None,
     dropped: int = 0,
     site_title: bool = False,
+    template_site: bool = False,
     own: bool = False,
 ) -> Imported:
     """A year file (as plain data, in the order of the schema) from a document's cleaned
@@ -75,7 +76,7 @@ def import_blocks(
     ctx.out.dropped += found.dropped
     ctx.out.unplaced += found.unplaced
     data = ctx.data
-    _header(ctx, found, published or {}, org, year, kind, site_title)
+    _header(ctx, found, published or {}, org, year, kind, site_title, template_site)
     if found.recipients:
         data["recipients"] = found.recipients
     if found.notice:
@@ -132,6 +133,7 @@ def _header(
     year_arg: int | None,
     kind_arg: str | None,
     site_title: bool,
+    template_site: bool = False,
 ) -> None:
     data, notes, guessed = ctx.data, ctx.out.notes, ctx.out.guessed
     issuer = next((b.text for b in found.signature if not judge.SIGN_DATE.match(b.text)), None)
@@ -191,7 +193,9 @@ def _header(
         year = None
         notes[("year",)] = "原文是几年的工作综述：请填写这份材料所属的年度（通常是最后一年）"
     else:
-        judged_year = judge.judge_year(kind, title, seo, said, signed, published)
+        # a 范文/文库 site's dates are its own (upload, update), no evidence of the year
+        dates = {k: v for k, v in published.items() if k != "date"} if template_site else published
+        judged_year = judge.judge_year(kind, title, seo, said, signed, dates)
         year = int(judged_year.value) if judged_year and judged_year.value else None  # type: ignore[call-overload]
         if judged_year is not None and judged_year.value is None:
             notes[("year",)] = (
@@ -295,7 +299,8 @@ def import_read(
             kind=kind,
             published=cleaned.published,
             dropped=cleaned.dropped if number == 1 else 0,
-            site_title=marked or cleaned.template_site,
+            site_title=marked,
+            template_site=cleaned.template_site,
             own=found.own,
         )
         for number, blocks in enumerate(samples, start=1)
