@@ -29,6 +29,8 @@ _SEO = re.compile(
     re.I,
 )
 _RUN_IN = re.compile(words.RUN_IN_TITLE)
+# a yearbook's or a column's entry: “【县科协工作概况】定安县科学技术协会……”
+_BRACKETED = re.compile(r"^【(?P<title>[^【】]{2,30}?(?:概况|总结|综述|要点|计划|工作))】")
 _NOTICE_TITLE = re.compile(r"关于(?:印发|下发|转发)?[《“]?(?P<name>.+?)[》”]?的通知$")
 
 
@@ -117,6 +119,8 @@ def headline_score(block: Block) -> int:
         score -= 3
     if SIGN_DATE.match(text) or re.match(r"^\d{4}[-/.]\d", text) or numbered(text):
         score -= 8
+    if re.match(r"^[^：:，。]{1,6}[：:]", text):
+        score -= 6  # a labelled field (“二级目：县科协”, “来源：……”), not a headline
     if is_recipients(text):
         score -= 8
     return score
@@ -241,7 +245,7 @@ def frame(blocks: list[Block]) -> Frame:
     if title_at is None and lead_end < len(blocks) and blocks[lead_end].rows is None:
         # a title run into the first paragraph: “开江县科协2019年工作要点2019年是……”
         first = blocks[lead_end]
-        run_in = _RUN_IN.match(first.text)
+        run_in = _RUN_IN.match(first.text) or _BRACKETED.match(first.text)
         if run_in and len(first.text) > run_in.end() + 20:
             title_block = Block(text=run_in["title"], line=first.line)
             first.text = first.text[run_in.end() :]
