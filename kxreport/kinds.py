@@ -38,3 +38,8 @@ def guess_level(name: str) -> str | None:
         if name.endswith(ending):
             return level
     return None
+
+
+def short_name(name: str) -> str:
+    """临汾市科学技术协会 -> 临汾市科协."""
+    return name.replace("科学技术协会", "科协")

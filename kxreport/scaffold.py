@@ -16,17 +16,12 @@ from pydantic import BaseModel
 
 from .errors import UsageError
 from .files import atomic_write
-from .kinds import ORG_LEVELS, guess_level
+from .kinds import ORG_LEVELS, guess_level, short_name
 from .model import SECTION_KINDS, Figure, Item, Org, Overview, Section, YearFile
 from .text import forbidden_char_message
 from .yamltext import scalar
 
 LEVELS = ORG_LEVELS
-
-
-def short_name(name: str) -> str:
-    """临汾市科学技术协会 -> 临汾市科协."""
-    return name.replace("科学技术协会", "科协")
 
 
 class _Writer:

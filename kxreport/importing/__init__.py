@@ -17,7 +17,7 @@ from typing import Any
 
 from .. import official_parts
 from ..errors import KxreportError
-from ..kinds import ORG_LEVELS
+from ..kinds import ORG_LEVELS, short_name
 from ..numbers import mentions
 from ..readers import Block, Read
 from . import judge
@@ -148,7 +148,7 @@ def _header(
 
     # the organisation and its level
     if org_arg:
-        org: judge.Judged | None = judge.Judged((org_arg, judge.short_name(org_arg)), "")
+        org: judge.Judged | None = judge.Judged((org_arg, short_name(org_arg)), "")
         lv = judge.level_of(org_arg)
         level = judge.Judged(lv, "") if lv else None
     else:

@@ -11,6 +11,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 
+from ..kinds import guess_level, short_name
 from ..official_parts import SIGN_DATE
 from . import words
 
@@ -88,10 +89,7 @@ def _names_in(text: str) -> list[tuple[str, int]]:
         name = pre + m["end"]
         if name in _GENERIC_NAMES or pre in ("本", "我", "全", "各", "该", "中", "省"):
             continue
-        if re.search(
-            r"科协|工作|总结|计划|年|长|到|副|书记|主任|主席|领导|围绕|改变|落实|参加|完善|健全|确立|政府|同志|召开",
-            pre,
-        ):
+        if any(w in pre for w in words.NOT_IN_NAME):
             continue
         body = m["body"]
         if body.endswith(("学会", "分会")) and re.search(
@@ -109,14 +107,8 @@ def full_name(short: str) -> str:
     return short[: -len("科协")] + "科学技术协会" if short.endswith("科协") else short
 
 
-def short_name(name: str) -> str:
-    return name.replace("科学技术协会", "科协")
-
-
 def level_of(name: str) -> str | None:
     """The level from the organisation's own words (one rule with ``init``'s)."""
-    from ..kinds import guess_level
-
     # a 学会 or a 老科协 has the level of its place: 湖北省地质学会 → 省, 中国某学会 → 全国
     place = re.sub(
         r"(?:老科协|老科技工作者协会|(?<=[省区市州盟县旗镇乡国])[\u4e00-\u9fff]{1,8}?学会.*)$",
