@@ -26,16 +26,29 @@ runner = CliRunner()
 
 # the floor: a change that lowers a field below it fails (raise it as import gets better)
 FLOOR = {
-    "title": 0.89,
-    "org": 0.85,
-    "level": 0.89,
-    "year": 0.90,
-    "kind": 0.95,
-    "period": 0.95,
+    "title": 0.93,
+    "org": 0.87,
+    "level": 0.93,
+    "year": 0.94,
+    "kind": 0.96,
+    "period": 0.96,
     "date": 0.98,
-    "all fields": 0.67,
-    "numbers recorded": 0.92,
-    "honours recorded": 0.44,
+    "all fields": 0.74,
+    "numbers recorded": 0.93,
+    "honours recorded": 0.55,
+}
+# the held-out batch (tests/corpus/import-holdout), no longer blind: it may not slip back
+HOLDOUT_FLOOR = {
+    "title": 0.93,
+    "org": 0.87,
+    "level": 0.93,
+    "year": 0.87,
+    "kind": 0.81,
+    "period": 0.93,
+    "date": 0.98,
+    "all fields": 0.64,
+    "numbers recorded": 0.97,
+    "honours recorded": 0.42,
 }
 
 
@@ -69,6 +82,13 @@ def test_accuracy_on_the_corpus_holds_the_floor():
     ev = _eval_module()
     figures = ev.table(ev.evaluate())
     low = {k: round(v, 3) for k, v in figures.items() if v < FLOOR[k]}
+    assert low == {}, figures
+
+
+def test_accuracy_on_the_held_out_batch_holds_its_floor():
+    ev = _eval_module()
+    figures = ev.table(ev.evaluate(ev.HOLDOUT))
+    low = {k: round(v, 3) for k, v in figures.items() if v < HOLDOUT_FLOOR[k]}
     assert low == {}, figures
 
 
