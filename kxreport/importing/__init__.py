@@ -28,6 +28,8 @@ from .imported import Context, Imported
 from .outline import outline
 from .write import expand_sources, outputs_for, summary_line, to_yaml
 
+NOTHING_TO_IMPORT = "没有可导入的文字：文件是空的，或只有图片、页眉页脚和网页上的导航、来源等杂项"
+
 __all__ = [
     "Imported",
     "Result",
@@ -56,9 +58,7 @@ def import_blocks(
     blocks."""
     ctx = Context(Imported({}, dropped=dropped), table_is_counts=own)
     if not blocks:
-        raise KxreportError(
-            "没有可导入的文字：文件是空的，或只有图片、页眉页脚和网页上的导航、来源等杂项"
-        )
+        raise KxreportError(NOTHING_TO_IMPORT)
     blocks, official = official_parts.take(blocks)
     tables: list[tuple[str, Block]] = list(official.annex_tables)
     kept: list[Block] = []
@@ -287,9 +287,7 @@ def import_read(
     for key, value in found.published.items():
         cleaned.published.setdefault(key, value)
     if not cleaned.blocks:
-        raise KxreportError(
-            "没有可导入的文字：文件是空的，或只有图片、页眉页脚和网页上的导航、来源等杂项"
-        )
+        raise KxreportError(NOTHING_TO_IMPORT)
     samples, marked = split_samples(cleaned.blocks)
     return [
         import_blocks(
