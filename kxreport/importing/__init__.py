@@ -136,9 +136,8 @@ def _header(
     template_site: bool = False,
 ) -> None:
     data, notes, guessed = ctx.data, ctx.out.notes, ctx.out.guessed
-    issuer = next((b.text for b in found.signature if not judge.SIGN_DATE.match(b.text)), None)
-    date_block = next((b for b in found.signature if judge.SIGN_DATE.match(b.text)), None)
-    signed = judge.signed(date_block.text) if date_block is not None else None
+    issuer = found.issuer
+    signed = judge.signed(found.signed) if found.signed else None
     if found.dateline and not published.get("date") and (day := judge.signed(found.dateline)):
         published = {**published, "date": day.isoformat()}  # the date printed under the title
     body = [b.full_text for b in found.body if b.rows is None]

@@ -48,6 +48,16 @@ class Frame:
     dropped: int = 0
     dateline: str | None = None  # a date alone under the title: the page's, not a 成文日期
 
+    @property
+    def issuer(self) -> str | None:
+        """The signature's organisation line."""
+        return next((b.text for b in self.signature if not SIGN_DATE.match(b.text)), None)
+
+    @property
+    def signed(self) -> str | None:
+        """The signature's 成文日期 line."""
+        return next((b.text for b in self.signature if SIGN_DATE.match(b.text)), None)
+
 
 def numbered(text: str) -> bool:
     return any(p.match(text) for p in TOLERANT.values())

@@ -296,48 +296,32 @@ def judge_year(
     placeholder = re.search(words.PLACEHOLDER_YEAR, opening)
     if placeholder and max(scores.values(), default=0) < 9:
         return Judged(None, f"正文写的是“{placeholder[0]}”")  # a slot never filled in
-    if title:
-        for m in re.finditer(rf"{_YEAR}\s*年", title):
-            year = int(m[1])
-            meeting = re.search(r"召开|工作会|全委|年会|全体会议", title)
-            if meeting and kind == "summary":
-                year -= 1  # a meeting in Y reports on Y-1
-            if not seo_title:  # a 范文 site's title is the site's, not the document's
-                vote(year, 7, f"标题“{title}”")
-            break
-    # “回顾总结去年工作”, “今年以来”: years told from the meeting's, the page's or the
-    # signature's year
-    ref = None
-    if title and not seo_title and (m := re.search(rf"{_YEAR}\s*年", title)):
-        ref = int(m[1])
+    # the title's year (a meeting in Y reports on Y-1); a 范文 site's title is the site's
+    found = re.search(rf"{_YEAR}\s*年", title) if title and not seo_title else None
+    ref = int(found[1]) if found else None
+    if ref is not None:
+        meeting = kind == "summary" and re.search(r"召开|工作会|全委|年会|全体会议", title or "")
+        vote(ref - 1 if meeting else ref, 7, f"标题“{title}”")
     day = _iso_day(published.get("date")) if not seo_title else None
+    # “回顾总结去年工作”, “今年以来”: years told from the title's, the page's or the
+    # signature's year
     anchor = ref or (day.year if day else None) or (signed.year if signed else None)
     if anchor is not None:
         opening = " ".join(body[:4])
         last_year = re.search(
             r"(?:总结|回顾)(?:了)?(?:过去一年|去年)|去年(?:一年)?(?:以来|来)?[，,]", opening
         )
+        this_year = re.search(r"(?:^|[。\s])今年(?:以来|来|上半年)?[，,]", opening)
         if last_year:
             vote(anchor - 1, 5, f"正文“{_quote(opening, last_year.start(), 16)}”")
-        this_year = re.search(r"(?:^|[。\s])今年(?:以来|来|上半年)?[，,]", opening)
-        if this_year and not last_year and (ref or day):
-            vote(ref or day.year, 3, f"正文“{_quote(opening, this_year.start(), 16)}”")  # type: ignore[union-attr]
-    if signed is not None:
-        early = signed.month <= 6
-        year = signed.year - (kind == "summary" and early) + (kind == "plan" and signed.month >= 10)
-        vote(year, 4, f"落款日期 {signed.isoformat()}")
-    if published.get("date") and not seo_title:
-        try:
-            day = dt.date.fromisoformat(published["date"])
-        except ValueError:
-            day = None
-        if day is not None:
-            year = (
-                day.year
-                - (kind == "summary" and day.month <= 3)
-                + (kind == "plan" and day.month >= 10)
-            )
-            vote(year, 1, f"网页发布日期 {day.isoformat()}")
+        elif this_year and (ref or day):
+            vote(ref or anchor, 3, f"正文“{_quote(opening, this_year.start(), 16)}”")
+    # a summary signed (or published) early in Y+1 reports on Y; a plan late in Y-1 plans Y
+    for date, weight, where in ((signed, 4, "落款日期"), (day, 1, "网页发布日期")):
+        if date is not None:
+            early = date.month <= (6 if weight == 4 else 3)
+            year = date.year - (kind == "summary" and early) + (kind == "plan" and date.month >= 10)
+            vote(year, weight, f"{where} {date.isoformat()}")
     if not scores:
         return None
     year, _ = max(scores.items(), key=lambda kv: kv[1])
