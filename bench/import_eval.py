@@ -66,7 +66,8 @@ def _title_ok(want: Any, got: Any) -> bool:
         got = "".join(got)
     if want is None or got is None:
         return want is None and got is None
-    want_n, got_n = _norm(want), _norm(got)
+    # a placeholder for a place is one, however many x it has (x县, xx县, XXX县)
+    want_n, got_n = (re.sub(r"[xX×]+(?=[县市区镇乡省州])", "X", _norm(t)) for t in (want, got))
     if want_n == got_n:
         return True
     issued = re.search(r"关于(?:印发|下发|转发)?[《“]?(.+?)[》”]?的通知$", want_n)

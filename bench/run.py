@@ -256,6 +256,13 @@ def watch_pdf_seconds(cmd: list[str], work: Path, edits: int = 5) -> float:
         process.wait(timeout=30)
 
 
+_LOADED = "import kxreport.cli, kxreport.importing, docx\n"
+_WORK = (
+    "from pathlib import Path\nfrom kxreport.importing import import_file\n"
+    "import_file(Path('page.docx'), Path('imported/page.yaml'))\n"
+)
+
+
 def import_rows(cmd: list[str], work: Path, runs: int) -> dict[str, object]:
     """``import``: a 40 KB Word file (the template site's page) beside pandoc reading the same
     file, in turns; time against length (10 000 and 20 000 paragraphs); the labelled corpus
@@ -271,14 +278,19 @@ def import_rows(cmd: list[str], work: Path, runs: int) -> dict[str, object]:
     document.save(work / "page.docx")
     rows["import_kb"] = round(len(page.read_bytes()) / 1024, 1)
     commands = {"import_docx_ms": [*cmd, "import", "page.docx", "-o", "imported", "--force"]}
+    # the same import with the interpreter and its libraries already loaded: the command's own
+    # work, without the start-up every command of a Python CLI pays
+    commands["startup_ms"] = [sys.executable, "-c", _LOADED]
+    commands["import_docx_work_ms"] = [sys.executable, "-c", _LOADED + _WORK]
     if shutil.which("pandoc"):
         commands["pandoc_docx_to_md_ms"] = ["pandoc", "page.docx", "-t", "markdown", "-o", "p.md"]
     rows.update(interleaved_ms(commands, runs, work))
+    own = rows.pop("import_docx_work_ms") - rows["startup_ms"]  # type: ignore[operator]
+    rows["import_docx_work_ms"] = round(own, 1)
     if "pandoc_docx_to_md_ms" in rows:
-        rows["import_vs_pandoc"] = round(
-            rows["import_docx_ms"] / rows["pandoc_docx_to_md_ms"],  # type: ignore[operator]
-            2,
-        )
+        pandoc = rows["pandoc_docx_to_md_ms"]
+        rows["import_vs_pandoc"] = round(rows["import_docx_ms"] / pandoc, 2)  # type: ignore[operator]
+        rows["import_work_vs_pandoc"] = round(own / pandoc, 2)  # type: ignore[operator]
     para = "全年开展科普活动30场，参与群众3000人次，发放资料500份，培训农民1200人次。"
     for n in (10_000, 20_000):
         lines = ["某县科协2023年工作总结"]

@@ -95,9 +95,9 @@ def plan_outputs(sources: list[Path], options: Options) -> None:
 
 def _check_rendered(rendered: Rendered) -> None:
     """Slots that reach the output came from a template (the data was checked already)."""
-    from .content import unfilled_slots
     from .document import Table
     from .errors import TemplateError
+    from .slots import unfilled_slots
     from .text import forbidden_char_message
 
     problem = forbidden_char_message(rendered.markdown, "模板生成的文档")

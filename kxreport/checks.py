@@ -147,7 +147,10 @@ def generic_org_name(doc: YearFile, source: Source) -> list[Diagnostic]:
     “县科协” keeps those words, and this says what is missing)."""
     import re
 
-    if not re.match(_GENERIC_NAME, doc.org.name):
+    # the 科协's own name, also when it shares an agency's (区科技创新局（区科学技术协会）)
+    shared = re.fullmatch(r"(?P<agency>[^（(]+)[（(](?P<name>[^（()）]+)[）)]", doc.org.name)
+    name = shared["name"] if shared else doc.org.name
+    if not re.match(_GENERIC_NAME, name) or (shared and not shared["agency"].startswith(name[0])):
         return []
     return [
         source.at(

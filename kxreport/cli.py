@@ -483,8 +483,9 @@ def init(
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="覆盖已存在的文件")] = False,
 ) -> None:
+    from .files import write_new
     from .loader import load
-    from .scaffold import LEVELS, scaffold, write_new
+    from .scaffold import LEVELS, scaffold
 
     if kind not in (None, "summary", "plan"):
         _fail(UsageError(f"--kind 只能是 summary 或 plan，不能是“{kind}”"))
@@ -565,8 +566,8 @@ def import_(
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="覆盖已存在的年度文件")] = False,
 ) -> None:
+    from .files import write_new
     from .importing import expand_sources, import_file, outputs_for, summary_line
-    from .scaffold import write_new
 
     if kind not in (None, "summary", "plan"):
         _fail(UsageError(f"--kind 只能是 summary 或 plan，不能是“{kind}”"))

@@ -12,7 +12,6 @@ import itertools
 import re
 import time
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -26,91 +25,12 @@ from pydantic import (
     model_validator,
 )
 
-from .errors import Diagnostic, Severity
-from .source import Loc, Source
+from .errors import Diagnostic
+from .slots import Finding, unfilled_slots
+from .source import Loc, Source, strings
 from .text import paragraphs, to_simplified
 
 RULES_FILE = Path(__file__).resolve().parent / "rules" / "stale.yaml"
-
-# --- unfilled slots ------------------------------------------------------------------
-
-_CJK = "\u4e00-\u9fff"
-_NUMERALS = "0-9０-９一二三四五六七八九十百千万亿两几数上近余多超过逾"
-
-# (code, pattern, message); the pattern's match is what the user must fill in.
-SLOT_RULES: list[tuple[str, re.Pattern[str], str]] = [
-    (
-        "slot-placeholder",
-        re.compile(
-            r"(?<![A-Za-z])(?:[Xx]{2,}|×{2,}|[Xx×](?=[名份人次个家项场篇件元位所条册期]))(?![A-Za-z])"
-        ),
-        "“{m}”是没有填写的占位符：请写上实际的内容或数字",
-    ),
-    (
-        "slot-stars",
-        re.compile(r"\*{3,}|\*{2}(?=[" + _CJK + r"])"),
-        "“{m}”是没有填写的占位符：请写上实际的名称",
-    ),
-    (
-        "slot-year",
-        re.compile(
-            r"(?<![0-9A-Za-z])(?:19|20)(?:[0-9]{1,2}[Xx×*＊_＿]|[_＿*＊](?![_＿*＊]))(?=\s*年)"
-        ),
-        "“{m}年”是没有填写的年份：请写上实际的年份，例如 2024年",
-    ),
-    ("slot-hashes", re.compile(r"#{2,}"), "“{m}”是没有填写的占位符：请写上实际的内容"),
-    (
-        "slot-blank",
-        re.compile(r"[_＿]{2,}|\[\s*\]|【\s*】|（\s*）"),
-        "“{m}”是留空没有填写的位置：请填上内容",
-    ),
-    (
-        "slot-missing-number",
-        re.compile(
-            r"(?:共|达|达到|增长|下降|提高|降低|减少|增加|为|约|累计|合计|总计|成)(?:亿元|万元|亿|个百分点)"
-            r"|(?<=[" + _CJK + r"])(?<![" + _NUMERALS + r"])[%％]"
-        ),
-        "“{m}”缺少数字（例如“共亿元”“增长%”）：请补上数字，没有数字就删去这句",
-    ),
-    (
-        "slot-missing-number",
-        re.compile(
-            r"(?<=["
-            + _CJK
-            + r"])(?<!["
-            + _NUMERALS
-            + r"])万(?:[多余][人名个家次项]|(?=[。，；、）]|$))"
-        ),
-        "“{m}”缺少数字（例如“参与人次万”“信息员万多人”）：请补上数字，没有数字就删去这句",
-    ),
-]
-
-
-@dataclass(frozen=True)
-class Finding:
-    code: str
-    severity: Severity
-    message: str
-    needle: str  # the text found, to locate it in the source
-    offset: int = 0  # where in the needle the problem is (the needle gives context)
-
-
-# Every match of a rule above contains one of these characters: a text without any (most
-# texts) is done with one quick scan. tests/test_content.py checks it against the rules.
-SLOT_TRIGGERS = re.compile(r"[Xx×*＊#_＿\[【（%％万亿个]")
-
-
-def unfilled_slots(text: str) -> Iterator[Finding]:
-    if not SLOT_TRIGGERS.search(text):
-        return
-    for code, pattern, message in SLOT_RULES:
-        for match in pattern.finditer(text):
-            start, end = match.start(), match.end()
-            if len(match[0]) == 1:  # show a lone mark with its neighbours: “增长%”, “x份”
-                start, end = (max(0, start - 2), end) if match[0] in "%％万" else (start, end + 1)
-            shown = text[start:end]
-            yield Finding(code, "error", message.format(m=shown), shown)
-
 
 # --- stale wording -------------------------------------------------------------------
 
@@ -331,18 +251,6 @@ def half_width(text: str) -> Iterator[Finding]:
 
 
 # --- the whole file ----------------------------------------------------------------------
-
-
-def strings(data: Any, loc: Loc = ()) -> Iterator[tuple[Loc, str]]:
-    """Every string value in the data, with its location."""
-    if isinstance(data, dict):
-        for key, value in data.items():
-            yield from strings(value, (*loc, key))
-    elif isinstance(data, list):
-        for index, value in enumerate(data):
-            yield from strings(value, (*loc, index))
-    elif isinstance(data, str):
-        yield loc, data
 
 
 def text_diagnostics(

@@ -315,3 +315,22 @@ def private_folder(path: Path) -> Path | None:
     if hasattr(os, "getuid") and (info.st_uid != os.getuid() or info.st_mode & 0o022):
         return None
     return path
+
+
+def write_new(path: Path, text: str, *, force: bool = False) -> list[Path]:
+    """Write the new year file (never over an existing one unless ``force``) and, if it is
+    missing, the JSON Schema its first line points at. Returns what was written."""
+    if path.exists() and not force:
+        raise UsageError(f"{path} 已经存在：不会覆盖它（确实要覆盖请加 --force）")
+    atomic_write(path, text.encode("utf-8"))
+    written = [path]
+    schema = path.parent / "kxreport.schema.json"
+    if not schema.exists():
+        from .model import YearFile  # only here: the model takes a while to build
+
+        atomic_write(
+            schema,
+            YearFile.json_schema_text().encode("utf-8"),
+        )
+        written.append(schema)
+    return written

@@ -70,6 +70,8 @@ MEASURE_WORDS = [
     "节",
     "类",
     "种",
+    "大项",
+    "大类",
     "支队",
     "队",
     "组",
@@ -115,7 +117,9 @@ _NUMBER = (
 )
 # Patterns that only some commands use are kept as text and compiled on first use (by
 # ``re``'s own cache): one with a wide range of characters takes a millisecond to compile.
-_CANDIDATE = _NUMBER + r"(?P<unit>" + _UNITS + r")?"
+# (a candidate starts with a digit, a numeral or a prefix: the lookahead skips every other
+# position at once, where the all-optional pattern would match nothing slowly)
+_CANDIDATE = r"(?=[\d" + _CN_NUM + r"将大超近约逾上数几])" + _NUMBER + r"(?P<unit>" + _UNITS + r")?"
 
 # Spans that are names, not prose: book titles and quotations.
 _QUOTED = r"《[^《》]{0,80}》|【[^【】]{0,80}】|“[^“”]{0,80}”|‘[^‘’]{0,80}’|「[^「」]{0,80}」|\"[^\"]{0,80}\""
@@ -227,8 +231,8 @@ def _reading(m: re.Match[str], masked: str) -> Count | None:
             before in "第.-/×xX+" or before.isdigit() or (before.isascii() and before.isalpha())
         ):
             return None
-        if after and after.isascii() and (after.isalnum() or after in "+×-/."):
-            return None  # 5G, 1+6, 3.5.1
+        if after and after.isascii() and (after.isalnum() or after in "+×-/.") and not unit:
+            return None  # 5G, 1+6, 3.5.1 (not 9种500本)
     elif num:
         qualified = bool(prefix or m["inner"] or m["suffix"] or m["mag"])
         if before in _WORD_BEFORE:
@@ -318,7 +322,7 @@ def key_for(label: str, taken: set[str]) -> str:
     base = re.sub(_KEY_DROP, "", label)[:20] or "数字"
     key, n = base, 1
     if isinstance(taken, Keys) and base in taken.last:
-        n = taken.last[base]
+        n = taken.last[base] + 1
         key = f"{base}-{n}"
     while key in taken:
         n += 1
@@ -333,13 +337,18 @@ def figure_entry(
     mention: Mention, taken: set[str], label: str | None = None
 ) -> dict[str, str] | None:
     """A ``counts`` entry for a mention — key, label, value as written — as ``import`` and
-    ``fmt --counts`` add it; None when the label holds a placeholder (“企业促成亿元贷款”:
-    the placeholder is reported in the text, once)."""
-    from .content import unfilled_slots
+    ``fmt --counts`` add it. A placeholder is reported in the text, once, never again in a
+    label: the label is what follows the last placeholder (“XX街道各社区共组织” -> 街道各社区共组织),
+    and None when too little follows (“企业促成亿元贷款”)."""
+    from .slots import unfilled_slots
 
     label = label or mention.label
-    if next(unfilled_slots(label), None) is not None:
-        return None
+    for slot in list(unfilled_slots(label))[::-1]:
+        at = label.rfind(slot.needle)
+        label = label[at + len(slot.needle) :] if at >= 0 else ""
+        if len(label) < 2 or next(unfilled_slots(label), None) is not None:
+            return None
+        break
     return {"key": key_for(label, taken), "label": label, "value": mention.written}
 
 

@@ -15,7 +15,6 @@ from typing import Any
 from pydantic import BaseModel
 
 from .errors import UsageError
-from .files import atomic_write
 from .kinds import ORG_LEVELS, guess_level, short_name
 from .model import SECTION_KINDS, Figure, Item, Org, Overview, Section, YearFile
 from .text import forbidden_char_message
@@ -203,20 +202,3 @@ def _sections(w: _Writer, previous: YearFile | None) -> None:
     for kind in ("problems", "next_year"):
         w.lines.append(f"  - kind: {kind}   # {SECTION_KINDS[kind][0]}")
         w.field(Section, "intro", None, 4)
-
-
-def write_new(path: Path, text: str, *, force: bool = False) -> list[Path]:
-    """Write the new year file (never over an existing one unless ``force``) and, if it is
-    missing, the JSON Schema its first line points at. Returns what was written."""
-    if path.exists() and not force:
-        raise UsageError(f"{path} 已经存在：不会覆盖它（确实要覆盖请加 --force）")
-    atomic_write(path, text.encode("utf-8"))
-    written = [path]
-    schema = path.parent / "kxreport.schema.json"
-    if not schema.exists():
-        atomic_write(
-            schema,
-            YearFile.json_schema_text().encode("utf-8"),
-        )
-        written.append(schema)
-    return written

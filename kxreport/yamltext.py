@@ -27,12 +27,13 @@ _SPECIAL = frozenset("\ufeff\x85\u2028\u2029")
 
 
 def _reads_back(text: str) -> bool:
-    # a text that starts with a character beyond ASCII (Chinese, mostly) and has no “:” or
-    # “#” is a plain string whatever follows: every YAML indicator and every pattern a
-    # scalar resolves to (null, bool, number, date) is ASCII at its start
+    # a text that starts with a character beyond ASCII (Chinese, mostly), or with an ASCII
+    # letter or digit and has a character beyond ASCII (“30场”), and has no “:” or “#” is a
+    # plain string whatever follows: every YAML indicator is ASCII and no letter or digit,
+    # and every pattern a scalar resolves to (null, bool, number, date) is all ASCII
     first = text[0]
     if (
-        ord(first) > 127
+        (ord(first) > 127 or (first.isascii() and first.isalnum() and not text.isascii()))
         and first not in _SPECIAL
         and not first.isspace()
         and not text[-1].isspace()

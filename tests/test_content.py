@@ -221,7 +221,7 @@ def test_examples_are_free_of_findings():
 @known("共亿元，达%，人次万，万多人，x份，XX，***，##，__，[ ]，【】，（）")
 def test_every_slot_contains_a_trigger_character(text):
     """The quick pre-scan of unfilled_slots never hides a slot a rule would find."""
-    from kxreport.content import SLOT_RULES, SLOT_TRIGGERS
+    from kxreport.slots import SLOT_RULES, SLOT_TRIGGERS
 
     for _, pattern, _ in SLOT_RULES:
         for match in pattern.finditer(text):

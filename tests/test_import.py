@@ -134,7 +134,7 @@ def test_template_site_page_gives_one_file_per_article_and_keeps_its_defects(tmp
         assert defect in checked.output
     # nothing is invented: a 范文 that calls itself only “区科学技术协会” keeps those words,
     # and validate asks for the name
-    assert "单位全称“区科学技术协会”没有写地名或单位名" in checked.output
+    assert "单位全称“区科技创新局（区科学技术协会）”没有写地名或单位名" in checked.output
     assert "请核对" in files[0].read_text("utf-8")
     # the template site's own lines are furniture
     assert "阿拉题库" not in "".join(f.read_text("utf-8") for f in files)

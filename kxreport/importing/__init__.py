@@ -115,7 +115,7 @@ def import_blocks(
     for caption, table in tables:
         table_note(ctx, caption, table)
     _official(ctx, official)
-    from ..content import strings
+    from ..source import strings
 
     ctx.out.numbers = sum(
         len(mentions(text))

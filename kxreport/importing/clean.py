@@ -38,7 +38,7 @@ _PINYIN = re.compile(
     r"(?<=[\u4e00-\u9fff])\s?[（(]\s*[a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹ][a-zü]*\s*[）)]"
 )
 _LOST_BREAK = re.compile(
-    r"\s+(?=(?:[一二三四五六七八九十]{1,2}、|[（(][一二三四五六七八九十]{1,2}[）)]|\d{1,2}[、．.](?!\d))\S)"
+    r"(?:\s+|(?<=如下：))(?=(?:[一二三四五六七八九十]{1,2}、|[（(][一二三四五六七八九十]{1,2}[）)]|\d{1,2}[、．.](?!\d))\S)"
 )
 _LOST_HEADING = re.compile(
     r"((?:[一二三四五六七八九十]{1,2}、|[（(][一二三四五六七八九十]{1,2}[）)]|\d{1,2}[、．.])[^\s。]{2,40})\s+"
@@ -48,7 +48,7 @@ _SIGN_LIKE = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
 
 def clean(text: str) -> str:
     """Simplified characters, full-width punctuation, single spaces, no pinyin notes."""
-    from ..content import to_simplified
+    from ..text import to_simplified
 
     # characters a year file cannot hold (controls, lone surrogates) are not text
     text = FORBIDDEN_CHARS.sub("", text)
@@ -56,7 +56,10 @@ def clean(text: str) -> str:
     text = to_simplified(text)
     text = re.sub(r"[ \t]+", " ", text).strip()
     # a space between a number and a Chinese word is an artefact of extraction (“开展活动6 次”)
-    text = re.sub(r"(?<=\d) (?=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff]) (?=\d)", "", text)
+    # (not before a heading's number: “…工作情况 1、认真做好……” lost its line break there)
+    text = re.sub(
+        r"(?<=\d) (?=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff]) (?=\d(?!\d?[、．.]\D))", "", text
+    )
     # a half-width full stop ending a Chinese sentence (“开展活动30场.参与……”)
     text = re.sub(r"(?<=[\u4e00-\u9fff）”])\.(?=[\u4e00-\u9fff“（]|\s|$)", "。", text)
     return normalize_punctuation(text)

@@ -197,11 +197,29 @@ def _title_run(blocks: list[Block], index: int) -> tuple[list[str], int]:
 
 def _best_segment(title: str) -> str:
     """A headline joined to a site's words by “|”, “_” or “ - ” (“某某网｜标题”, “标题_某某科协”):
-    the segment that looks most like a headline."""
-    parts = [p.strip() for p in re.split(r"\s*[|｜_]\s*|\s+[-—–]\s+", title) if p.strip()]
+    the segment that looks most like a headline (not the blank of “20_年”)."""
+    parts = [
+        p.strip()
+        for p in re.split(r"\s*(?:[|｜]|(?<!\d)_+(?![\d年]))\s*|\s+[-—–]\s+", title)
+        if p.strip()
+    ]
     if len(parts) < 2:
         return title
     return max(parts, key=lambda p: (headline_score(Block(text=p)), len(p)))
+
+
+_GLUED_TITLE = re.compile(r"(?:工作总结|工作要点|工作计划|年终总结)[_\s]*(?=[^暨和及与并、，_\s])")
+
+
+def _last_title(title: str) -> str:
+    """A run-in title that is two titles glued (a 文库 page's file name, then the document's
+    own: “2021年科协工作总结县科学技术协会1-5月份工作总结”): the document's own, the last one;
+    never one joined by 暨/和/及 (“2021年工作总结暨2022年工作要点”)."""
+    cut = None
+    for m in _GLUED_TITLE.finditer(title):
+        if m.end() < len(title) and len(title) - m.end() >= 6:
+            cut = m.end()
+    return title[cut:] if cut else title
 
 
 def caption(block: Block) -> bool:
@@ -257,7 +275,7 @@ def frame(blocks: list[Block]) -> Frame:
         first = blocks[lead_end]
         run_in = _RUN_IN.match(first.text) or _BRACKETED.match(first.text)
         if run_in and len(first.text) > run_in.end() + 20:
-            title_block = Block(text=run_in["title"], line=first.line)
+            title_block = Block(text=_last_title(run_in["title"]), line=first.line)
             first.text = first.text[run_in.end() :]
             blocks = [*blocks[:lead_end], title_block, *blocks[lead_end:]]
             title_at = lead_end

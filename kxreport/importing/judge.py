@@ -41,8 +41,20 @@ _GENERIC_NAMES = {
     "基层",
     "地方",
     "中省",
+    # classes of places, not a place: 乡镇科协工作总结, 县区科协
+    "乡镇",
+    "街镇",
+    "县区",
+    "区县",
+    "市县",
+    "县市",
 }
 _YEAR = r"((?:19|20)\d{2})"
+# a name that is its sentence's subject, led by the bodies above it or holding the meeting
+# the news is about
+_LED = re.compile(
+    r"[^在，。]{2,24}?(?:科协|科学技术协会|学会|分会)(?:在[^。；]{2,30}(?:领导|指导)下|召开|举行)"
+)
 
 
 @dataclass
@@ -96,12 +108,28 @@ def _names_in(text: str) -> list[tuple[str, int]]:
             r"[的和与及各直]|政府|党委|支持|重视|单位|挂靠", body
         ):
             continue  # “……乡镇党委政府重视支持学会”: a clause, not a 学会's name
-        found.append((name + ("科协" if body in ("科协", "科学技术协会") else body), start))
+        name += "科协" if body in ("科协", "科学技术协会") else body
+        # one body under two names: “区科技创新局（区科学技术协会）”
+        agency = (
+            _AGENCY.search(text, 0, max(0, start - 1))
+            if start and text[start - 1] in "（("
+            else None
+        )
+        if agency and text[m.end() : m.end() + 1] in ("）", ")"):
+            name, start = f"{agency['name']}（{name}）", agency.start("name")
+        found.append((name, start))
     return found
+
+
+# an agency whose name a 科协 shares (“两块牌子”): 某区科技创新局（某区科学技术协会）
+_AGENCY = re.compile(r"(?:^|(?<=[，。；：、\s]|年))(?P<name>[\u4e00-\u9fff]{2,14}?(?:局|委员会))$")
 
 
 def full_name(short: str) -> str:
     """临汾市科协 → 临汾市科学技术协会, 某县老科协 → 某县老科技工作者协会; other bodies as named."""
+    if short.endswith("）"):  # 某区科技创新局（某区科协）
+        head, _, inner = short[:-1].partition("（")
+        return f"{head}（{full_name(inner)}）"
     if short.endswith("老科协"):
         return short[: -len("老科协")] + "老科技工作者协会"
     return short[: -len("科协")] + "科学技术协会" if short.endswith("科协") else short
@@ -110,6 +138,8 @@ def full_name(short: str) -> str:
 def level_of(name: str) -> str | None:
     """The level from the organisation's own words (one rule with ``init``'s)."""
     # a 学会 or a 老科协 has the level of its place: 湖北省地质学会 → 省, 中国某学会 → 全国
+    if name.endswith(("）", ")")):  # 某区科技创新局（某区科协）: the 科协's name says
+        name = re.split(r"[（(]", name[:-1])[-1]
     place = re.sub(
         r"(?:老科协|老科技工作者协会|(?<=[省区市州盟县旗镇乡国])[\u4e00-\u9fff]{1,8}?学会.*)$",
         "",
@@ -155,6 +185,8 @@ def judge_org(
             if re.search(r"(?:被|由|经|受|向|获|在)$", para[max(0, at - 2) : at]):
                 continue  # “被中国科协评为……”: the body that gave it
             weight = (1.0 if subject else 0.5) * (1.5 if number < 3 else 1.0)
+            if subject and _LED.match(para, at):
+                weight = 3.0  # “XX市科协在市委、市政府的领导下……”: the text's own subject
             if name == "中国科协" and not (subject and number < 2):
                 weight *= 0.3  # the national body is named by every level's text
             vote(name, weight, f"正文“{_quote(para, at)}”")
@@ -180,6 +212,8 @@ def judge_org(
     if best is not None and sum(scores[n] for n in best) < 2.5 and generic is not None:
         # the text calls itself “市科协” and names one city: that city's 科协
         same = [g for g in groups if level_of(g[0]) == generic[1]]
+        if len(same) > 1:  # several such bodies named: the one whose place the text is about
+            same = _about_place(same, body)
         if len(same) == 1:
             best = same[0]
             scores[best[0]] += 2.5
@@ -194,6 +228,19 @@ def judge_org(
         org = Judged((full_name(said_words), said_words), where)
         level = Judged(lv, where)
     return org, level
+
+
+def _about_place(groups: list[list[str]], body: list[str]) -> list[list[str]]:
+    """Of several bodies of one level, the one whose place the text names on its own
+    (“荆州市公民具备科学素质比例……” among 荆州市科协, 石首市科协, 洪湖市科协); all when none is."""
+    text = "".join(body[:40])
+    said = {}
+    for group in groups:
+        place = re.sub(r"(?:科协|科学技术协会)$", "", group[0])
+        said[group[0]] = len(re.findall(re.escape(place) + r"(?!科协|科学技术协会)", text))
+    top = max(said.values())
+    best = [g for g in groups if said[g[0]] == top]
+    return best if top and len(best) == 1 else groups
 
 
 def _same_body(longer: str, shorter: str) -> bool:
@@ -214,6 +261,7 @@ def generic_self(title: str | None, body: list[str]) -> tuple[str, str, str] | N
     title or of a sentence, the most frequent; never one that follows 在/由/向 (a body above)."""
     counts: dict[str, float] = defaultdict(float)
     first: dict[str, str] = {}
+    shared: dict[str, str] = {}  # the name with the agency it shares (区科技创新局（区科协）)
     for number, text in enumerate([title or "", *body[:20]]):
         for m in _GENERIC.finditer(text):
             before = text[max(0, m.start() - 6) : m.start()]
@@ -228,22 +276,31 @@ def generic_self(title: str | None, body: list[str]) -> tuple[str, str, str] | N
                 continue  # 全市科协: the system, not the writer
             counts[words_] += 3.0 if number == 0 else (1.5 if number <= 2 else 1.0)
             first.setdefault(words_, text if number == 0 else _quote(text, m.start(), 20))
+            agency = (
+                _AGENCY.search(text, 0, m.start() - 1) if before.endswith(("（", "(")) else None
+            )
+            if agency and text[m.end() : m.end() + 1] in ("）", ")"):
+                shared.setdefault(words_, f"{agency['name']}（{words_}）")
     if not counts:
         return None
     words_ = max(counts, key=lambda w: counts[w])
     place = _GENERIC.match(words_)
     assert place is not None
-    return words_, _PLACES[place["place"]], f"原文“{first[words_]}”"
+    return shared.get(words_, words_), _PLACES[place["place"]], f"原文“{first[words_]}”"
 
 
 _SELF_YEAR = (
     (rf"现将{_YEAR}\s*年(?:度)?", 12),
     (rf"^{_YEAR}\s*年\s*\d{{1,2}}\s*月\s*\d{{1,2}}\s*日", 3),
-    (rf"(?:^|[。；！])\s*{_YEAR}\s*年(?:度)?(?:以来)?[，,]", 6),
+    (rf"^\s*{_YEAR}\s*年(?:度)?(?:以来)?[，,]", 6),
+    (rf"[。；！]\s*{_YEAR}\s*年(?:度)?(?:以来)?[，,]", 4),  # inside a paragraph: often a past year
+    # results of the year: “2024年新建省级专家工作站8家”, “被评为2024年全国科普日优秀组织单位”
+    (rf"{_YEAR}\s*年(?:度)?(?:新建|新增|共|累计|全年)", 3),
+    (rf"(?:评为|荣获|获得|获评){_YEAR}\s*年(?:度)?", 2),
     (rf"(?:^|[。；！])\s*{_YEAR}\s*[，,]", 6),
     (rf"^(?:[一二三四五六七八九十]+、)?{_YEAR}\s*年(?:度)?(?:科协)?工作总结$", 12),
     (
-        rf"^(?:[一二三四五六七八九十]+、)?{_YEAR}\s*年(?:度)?(?:科协)?(?:主要)?工作"
+        rf"^(?:[一二三四五六七八九十]+、)?{_YEAR}\s*年(?:度)?(?:科协)?(?:主要|开展|重点)?工作"
         r"(?:回顾|情况|成效|取得的成效|开展情况|完成情况)",
         10,
     ),
@@ -256,6 +313,10 @@ _SELF_YEAR = (
     (rf"回顾(?:总结)?(?:了)?{_YEAR}\s*年", 8),
     (rf"{_YEAR}\s*年(?:度)?(?:科协)?(?:工作)?(?:总结|情况|要点|计划|工作报告)", 4),
     (rf"{_YEAR}\s*年以来", 5),
+    # “圆满完成了二〇〇九年科协工作目标任务”: the year whose targets the text reports met
+    (rf"完成(?:了)?{_YEAR}\s*年(?:度)?(?:的)?.{{0,10}}(?:目标|任务)", 9),
+    # “如皋市科学技术协会2020年科普活动项目……”: the text's subject, then its year
+    (rf"^[^，。；：]{{2,20}}?(?:科协|科学技术协会)\s*{_YEAR}\s*年", 6),
 )
 _PLAN_YEAR = (
     (rf"^{_YEAR}\s*年(?:是|，)", 9),
@@ -397,9 +458,13 @@ _HALF = r"上半年|半年(?:度)?(?:工作)?总结|1\s*[-—至~]\s*6\s*月|一
 _STAGE = (
     r"前三季度|第[一二三四]季度|[一二三四]季度|1\s*[-—至~]\s*(?:[2-57-9]|1[01])\s*月份?"
     r"|一至[二三四五七八九十]月|阶段|(?<![\d年—-])\d{1,2}\s*月(?:份)?(?:工作)?(?:总结|计划|报告)"
+    r"|(?<!工作)(?<!年度)活动(?:情况)?总结"  # one campaign's summary, not the year's work
 )
 # several years at once: “五年工作综述”, “近年来”, “过去五年”, “十四五以来”
-_YEARS = r"[二三四五六七八九十两]年(?:来|以来|工作|综述|回顾|历程)|近年来|近几年|过去[二三四五六七八九十]年|“?十[一二三四五]五”?(?:期间|以来)"
+_YEARS = (
+    r"(?:[二三四五六七八九十两]|(?<![\d.])\d{1,2})年(?:来|以来|工作|综述|回顾|历程)|近年来|近几年"
+    r"|过去(?:[二三四五六七八九十]|\d{1,2})年|“?十[一二三四五]五”?(?:期间|以来)"
+)
 
 
 def judge_period(title: str | None, body: list[str]) -> Judged | None:

@@ -349,7 +349,7 @@ def _classify_text(ctx: Context, block: Block) -> _Entry:
             return _Entry(None, None, block.full_text)
         return _Entry(level, text.rstrip("。"), "")
     head, _, rest = text.partition("。")
-    if rest and len(head) <= 60:
+    if rest and len(head) <= 60 and not _counts_sentence(head):
         return _Entry(level, head, rest)
     if level == 1:  # a part needs a title: its first clause
         head, _, rest = text.partition("，")
@@ -358,6 +358,13 @@ def _classify_text(ctx: Context, block: Block) -> _Entry:
         return _Entry(level, text, "")
     # a numbered paragraph without a heading (“1、按照……，我们……”): kept as written
     return _Entry(None, None, block.full_text)
+
+
+def _counts_sentence(head: str) -> bool:
+    """Whether a numbered paragraph's first sentence is a sentence of counts, not its heading
+    (“2、到目前为止，已经支出近5万元。”, “2、近1100人。”): its numbers must be recorded."""
+    found = mentions(head)
+    return bool(found) and ("，" in head or len(head) - sum(len(m.written) for m in found) < 3)
 
 
 def _demoted(part: dict[str, Any], depth: int) -> dict[str, Any]:
