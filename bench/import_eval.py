@@ -5,6 +5,7 @@ person wrote by reading it.
     python bench/import_eval.py            # per-field accuracy and the documents that are wrong
     python bench/import_eval.py --json     # the same as JSON
     python bench/import_eval.py --holdout  # the same on tests/corpus/import-holdout (see its README)
+    python bench/import_eval.py --corpus import-holdout-2  # any labelled folder under tests/corpus
     python bench/import_eval.py --sources  # write each corpus's SOURCES.md from its truth files
 
 A rule must raise a field's score without lowering another's; a rule written for one
@@ -133,6 +134,11 @@ def score(name: str, index: int, want: dict[str, Any], data: dict[str, Any] | No
     return out
 
 
+def corpora() -> list[Path]:
+    """Every labelled folder: the corpus, the held-out batch and each later blind batch."""
+    return sorted(p for p in CORPUS.parent.glob("import*") if p.is_dir() and truth_files(p))
+
+
 def truth_files(corpus: Path = CORPUS) -> list[Path]:
     return sorted(corpus.glob("*.truth.yaml"))
 
@@ -211,8 +217,11 @@ def sources_md(corpus: Path = CORPUS) -> str:
 def main(argv: list[str]) -> int:
     sys.path.insert(0, str(ROOT))
     corpus = HOLDOUT if "--holdout" in argv else CORPUS
+    if "--corpus" in argv[:-1]:  # any labelled folder: a new blind batch before it is scored
+        named = argv[argv.index("--corpus") + 1]
+        corpus = Path(named) if Path(named).is_dir() else CORPUS.parent / named
     if "--sources" in argv:
-        for folder in (CORPUS, HOLDOUT):
+        for folder in corpora():
             (folder / "SOURCES.md").write_text(sources_md(folder), "utf-8")
             print(f"wrote {folder / 'SOURCES.md'}")
         return 0

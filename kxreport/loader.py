@@ -15,11 +15,13 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import Diagnostic, KxreportError, UsageError
 from .files import is_inside
+from .salvage import Salvaged, salvage
 from .source import (
     _GLOB_CHARS,
     MAX_DIAGNOSTICS,
     MAX_UNIT_DEPTH,
     ByteBudget,
+    RemappedSource,
     Source,
     _order,
     expand_sources,
@@ -28,6 +30,7 @@ from .source import (
     project_root,
     read_yaml,
 )
+from .yamltraps import TRAP_CODES
 
 if TYPE_CHECKING:
     from .model import YearFile
@@ -132,22 +135,34 @@ def _load(path: Path, run: _Run, follow_previous: bool, chain: tuple[Path, ...])
         diagnostics.extend(found)
         files.extend(fragments)
     model: YearFile | None = None
+    checked: YearFile | None = None  # what the checks run on: the model, or what validated
+    checked_at: Source = source
+    salvaged: Salvaged | None = None
     try:
-        model = YearFile.model_validate(data)
+        model = checked = YearFile.model_validate(data)
     except ValidationError as exc:
-        diagnostics.extend(validation_diagnostics(exc, source, YearFile))
+        # a line YAML misread (``text：…``) is reported for what was typed, not again for
+        # the shape YAML made of it
+        misread = {d.line for d in read.diagnostics if d.code in TRAP_CODES}
+        found = validation_diagnostics(exc, source, YearFile)
+        diagnostics.extend(d for d in found if d.line not in misread)
+        # one pass: the checks still run on what did validate
+        salvaged = salvage(data, exc)
+        if salvaged is not None:
+            checked, checked_at = salvaged.model, RemappedSource(source, salvaged.original)
     year = data.get("year") if isinstance(data, dict) else None
     year = year if isinstance(year, int) and not isinstance(year, bool) else None
     diagnostics.extend(text_diagnostics(data, source, year, run.rules))
     previous: LoadResult | None = None
     units: list[LoadResult] = []
-    if model is not None:
-        diagnostics.extend(check(model, source))
-        if model.units:
-            units, found = _load_units(path, model, source, run, chain)
+    if checked is not None:
+        found = check(checked, checked_at)
+        diagnostics.extend(d for d in found if not (salvaged and salvaged.hides(d.code)))
+        if checked.units:
+            units, found = _load_units(path, checked, checked_at, run, chain)
             diagnostics.extend(found)
-        if model.previous and follow_previous:
-            previous, found = _load_previous(path, model, source, run, chain)
+        if checked.previous and follow_previous:
+            previous, found = _load_previous(path, checked, checked_at, run, chain)
             diagnostics.extend(found)
             if previous is not None and previous.model is not None:
                 from .content import copied_diagnostics

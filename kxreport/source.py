@@ -11,7 +11,7 @@ import datetime as dt
 import io
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -20,6 +20,7 @@ from typing import Any
 from .errors import Diagnostic, Severity, UsageError
 from .files import TooLarge, is_inside, read_regular
 from .text import FORBIDDEN_CHARS, forbidden_char_message
+from .yamltraps import joined, line_traps, scalar_traps, syntax_cause
 
 Loc = tuple[str | int, ...]
 
@@ -166,7 +167,39 @@ class MergedSource:
         return source.in_value(inner, needle, severity, code, message, offset)
 
 
-Source = SourceFile | MergedSource
+class RemappedSource:
+    """Positions for data that is a part of the file's (``salvage``: some list entries set
+    aside): each location is mapped back to the file's before it is looked up."""
+
+    def __init__(self, base: SourceFile | MergedSource, original: Callable[[Loc], Loc]) -> None:
+        self.base = base
+        self.original = original
+        self.path = base.path
+
+    def pos_of(self, loc: Loc) -> Pos:
+        return self.base.pos_of(self.original(loc))
+
+    def where(self, loc: Loc) -> str:
+        return self.base.where(self.original(loc))
+
+    def at(
+        self, loc: Loc, severity: Severity, code: str, message: str, *, key: bool = False
+    ) -> Diagnostic:
+        return self.base.at(self.original(loc), severity, code, message, key=key)
+
+    def in_value(
+        self,
+        loc: Loc,
+        needle: str,
+        severity: Severity,
+        code: str,
+        message: str,
+        offset: int = 0,
+    ) -> Diagnostic:
+        return self.base.in_value(self.original(loc), needle, severity, code, message, offset)
+
+
+Source = SourceFile | MergedSource | RemappedSource
 
 
 @dataclass
@@ -219,8 +252,14 @@ def read_yaml(
         return YamlData(shown, None, [problem], None)
     source = SourceFile(shown, text)
     diagnostics = _directive_problems(source)
+    traps = line_traps(source.lines)
+    keys = [source.diagnostic(*trap[:2], "error", *trap[2:]) for trap in traps]
     root, syntax = _compose(source)
     if syntax is not None:
+        diagnostics += keys
+        if keys:  # a key with a full-width colon: the syntax error a line later is its echo
+            near = {d.line + delta for d in keys for delta in (0, 1)}
+            syntax = [d for d in syntax if d.line not in near]
         return YamlData(shown, None, sorted([*diagnostics, *syntax], key=_order), source)
     if root is None or (str(root.tag).endswith(":null")):
         diagnostics.append(source.diagnostic(0, 0, "error", "empty", f"文件是空的：{empty_hint}"))
@@ -230,6 +269,8 @@ def read_yaml(
         data = walker.value(root, ())
     except _TooBig as exc:
         return YamlData(shown, None, sorted([*diagnostics, exc.diagnostic], key=_order), source)
+    # a key with a full-width colon, unless the line is text inside a | block or quotes
+    diagnostics += [d for d in keys if d.line - 1 not in walker.text_lines]
     return YamlData(shown, data, [*diagnostics, *walker.diagnostics], source)
 
 
@@ -497,6 +538,9 @@ def _compose(source: SourceFile) -> tuple[Any, list[Diagnostic] | None]:
             return None, [
                 source.diagnostic(t, c, "error", "tab", TAB_MESSAGE) for t, c in tabs.items()
             ]
+        cause = syntax_cause(source.lines, line)
+        if cause is not None:  # the typing mistake behind it, with the fix
+            return None, [source.diagnostic(cause[0], cause[1], "error", *cause[2:])]
         message = _syntax_message(problem)
         opened = exc.context_mark
         if "flow" in (exc.context or "") and opened is not None and opened.line != line:
@@ -598,6 +642,7 @@ class _Walker:
         self.source = source
         self.diagnostics: list[Diagnostic] = []
         self.nodes = 0
+        self.text_lines: set[int] = set()  # lines inside a | or > block or a quoted text
 
     def _error(self, node: Any, code: str, message: str) -> None:
         self.diagnostics.append(
@@ -633,13 +678,25 @@ class _Walker:
         )
         tag = str(node.tag)
         if tag not in _TYPE_NAMES:
-            self._error(node, "tag", f"不支持 YAML 标签“{tag}”：请去掉它")
+            self._error(
+                node,
+                "tag",
+                f"不支持 YAML 标签“{tag}”：值以“!”开头时 YAML 把它当成标签；"
+                "是正文的话请改写成 | 块或给整段加引号，否则请去掉它",
+            )
         if isinstance(node, MappingNode):
             return self._mapping(node, loc)
         if isinstance(node, SequenceNode):
             return [self.value(item, (*loc, i)) for i, item in enumerate(node.value)]
         value = _scalar(tag, node.value)
         if isinstance(value, str):
+            lines = self.source.lines
+            key = next((part for part in reversed(loc) if isinstance(part, str)), None)
+            for line, col, code, message in scalar_traps(lines, key, key_node, node):
+                self.diagnostics.append(self.source.diagnostic(line, col, "error", code, message))
+            value = joined(value, node, lines)
+            if node.style not in (None, "") and node.end_mark.line > mark.line:
+                self.text_lines.update(range(mark.line + 1, node.end_mark.line + 1))
             problem = forbidden_char_message(value)
             if problem:
                 self._error(node, "control-char", problem)

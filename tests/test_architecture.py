@@ -61,7 +61,7 @@ def test_no_module_imports_one_that_imports_it_back():
 
 def test_the_located_yaml_layer_is_the_ground_floor():
     graph = import_graph()
-    below = {"kxreport.errors", "kxreport.files", "kxreport.text"}
+    below = {"kxreport.errors", "kxreport.files", "kxreport.text", "kxreport.yamltraps"}
     assert graph["kxreport.source"] <= below
     for module in ("kxreport.checks", "kxreport.content", "kxreport.include", "kxreport.messages"):
         assert "kxreport.loader" not in graph[module], module

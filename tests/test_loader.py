@@ -86,7 +86,8 @@ def test_deep_nesting_is_refused(write_yaml):
 def test_unknown_tag_is_reported(write_yaml):
     result = load(write_yaml(MINIMAL + "closing: !secret 完成\n"))
     assert [d.format().split(": ", 1)[1] for d in result.diagnostics] == [
-        "错误: 不支持 YAML 标签“!secret”：请去掉它"
+        "错误: 不支持 YAML 标签“!secret”：值以“!”开头时 YAML 把它当成标签；"
+        "是正文的话请改写成 | 块或给整段加引号，否则请去掉它"
     ]
 
 
