@@ -7,7 +7,7 @@ from collections.abc import Callable, Hashable, Iterable
 from typing import Any
 
 from .errors import Diagnostic, Severity
-from .model import Item, Overview, YearFile, doc_number_year
+from .model import Item, Overview, Section, YearFile, doc_number_year
 from .source import Loc, Source
 
 MAX_ITEM_DEPTH = 3  # 一、 > （一） > 1. > （1）
@@ -199,26 +199,47 @@ def check(doc: YearFile, source: Source) -> list[Diagnostic]:
 
 
 def _figures_in_prose(
-    source: Source, loc: Loc, text: str | None, holder: Overview | Item
+    source: Source, loc: Loc, text: str | None, holder: Overview | Section | Item
 ) -> list[Diagnostic]:
-    """Prose (an item's or the overview's) must write each of its figures exactly as it is
-    recorded."""
-    if not text:
+    """Prose (the overview's, a part's intro, an item's) must write each of its figures
+    exactly as it is recorded; the message quotes what the prose does say. An item without
+    text is written from its figures; a part's figures need its intro."""
+    if not text and not isinstance(holder, Section):
         return []
     from .numbers import written_in
 
-    where = "开篇" if isinstance(holder, Overview) else "本条正文"
-    return [
-        source.at(
-            (*loc, kind, f, "value"),
-            "error",
-            "figure-prose",
-            f"“{figure.label}”记为“{figure.value}”，但{where}里没有这样写：正文和数字必须一致，请改正其中一处",
-        )
-        for kind in ("counts", "targets")
-        for f, figure in enumerate(getattr(holder, kind))
-        if not written_in(text, figure.value)
-    ]
+    where = {Overview: "开篇", Section: "本部分导语"}.get(type(holder), "本条正文")
+    found = []
+    for kind in ("counts", "targets"):
+        for f, figure in enumerate(getattr(holder, kind)):
+            if text and written_in(text, figure.value):
+                continue
+            said = _closest_said(text or "", figure.label, figure.value.unit)
+            instead = f"{where}里写的是“{said}”" if said else f"{where}里没有这个数字"
+            found.append(
+                source.at(
+                    (*loc, kind, f, "value"),
+                    "error",
+                    "figure-prose",
+                    f"“{figure.label}”记为“{figure.value}”，但{instead}：正文和数字必须一致，请改正其中一处",
+                )
+            )
+    return found
+
+
+def _closest_said(text: str, label: str, unit: str | None) -> str | None:
+    """What the prose says of the figure: the count with the same measure word whose words
+    share the most with the label (“举办培训班12期” for 培训班 15期)."""
+    from .numbers import mentions
+
+    best: tuple[int, str] | None = None
+    for mention in mentions(text):
+        if unit and mention.count.unit != unit:
+            continue
+        shared = len(set(label) & set(mention.label))
+        if shared and (best is None or shared > best[0]):
+            best = (shared, mention.label + mention.written)
+    return best[1] if best else None
 
 
 def _duplicates(

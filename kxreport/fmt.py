@@ -86,8 +86,9 @@ def punctuate(path: Path) -> Formatted:
 
 
 def add_counts(path: Path) -> Formatted:
-    """Add a ``counts`` entry for each count written in an item's (or the overview's) text
-    and not yet recorded (the same extractor as ``import``), keeping everything else."""
+    """Add a ``counts`` entry for each count written in prose (the overview's, a part's
+    intro, an item's) and not yet recorded (the same extractor as ``import``), keeping
+    everything else."""
     return _rewrite(path, _add_counts)
 
 
@@ -100,14 +101,14 @@ def _add_counts(data: Any) -> int:
     items = list(_items(data))
     taken = {
         str(figure.get("key"))
-        for item in items
+        for item, _ in items
         for kind in ("counts", "targets")
         for figure in (item.get(kind) or [])
         if isinstance(figure, dict) and figure.get("key") is not None
     }
     added = 0
-    for item in items:
-        text = item.get("text")
+    for item, prose in items:
+        text = item.get(prose)
         if not isinstance(text, str):
             continue
         recorded: list[Count] = []
@@ -134,14 +135,15 @@ def _add_counts(data: Any) -> int:
 
 
 def _items(data: Any) -> Any:
-    """Every mapping of a year file with prose and counts: the overview, then each item
-    (sections → items → items …)."""
+    """Every mapping of a year file with prose and counts, with its prose's key: the
+    overview, then each part's intro and its items (items → items …)."""
     if not isinstance(data, dict):
         return
     if isinstance(data.get("overview"), dict):
-        yield data["overview"]
+        yield data["overview"], "text"
     for section in data.get("sections") or []:
         if isinstance(section, dict):
+            yield section, "intro"
             yield from _item_tree(section.get("items"))
 
 
@@ -150,7 +152,7 @@ def _item_tree(items: Any) -> Any:
         return
     for item in items:
         if isinstance(item, dict):
-            yield item
+            yield item, "text"
             yield from _item_tree(item.get("items"))
 
 

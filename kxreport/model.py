@@ -289,6 +289,16 @@ class Section(Base):
         ),
     )
     intro: Text | None = Field(default=None, title="导语", description="本部分开头的概述段落。")
+    counts: list[Figure] = Field(
+        default=[],
+        title="数字",
+        description="导语里写到的统计数字（例如全年开展科普活动300余场），和条目的数字一样检查、统计。",
+    )
+    targets: list[Figure] = Field(
+        default=[],
+        title="目标",
+        description="导语里写到的量化目标（工作要点、来年计划），下一年度据此计算完成情况。",
+    )
     items: list[Item] = Field(default=[], title="条目", description="本部分的各项工作。")
     honours: list[Honour] = Field(
         default=[],
@@ -532,13 +542,15 @@ class YearFile(Base):
         for index, section in enumerate(self.sections):
             yield from _walk(section.items, ("sections", index, "items"), 1)
 
-    def holders(self) -> Iterator[tuple[FieldPath, str | None, Overview | Item]]:
-        """Every place that records figures beside its prose (the overview, then each item):
-        path, prose, the holder."""
+    def holders(self) -> Iterator[tuple[FieldPath, str | None, Overview | Section | Item]]:
+        """Every place that records figures beside its prose (the overview, then each part's
+        intro and its items): path, prose, the holder."""
         if self.overview is not None:
             yield ("overview",), self.overview.text, self.overview
-        for loc, item, _ in self.items():
-            yield loc, item.text, item
+        for index, section in enumerate(self.sections):
+            yield ("sections", index), section.intro, section
+            for loc, item, _ in _walk(section.items, ("sections", index, "items"), 1):
+                yield loc, item.text, item
 
     def figures(self, kind: Literal["counts", "targets"]) -> list[Figure]:
         """Every count or target of the document, in document order."""

@@ -175,7 +175,8 @@ def test_figure_disagreeing_with_prose_is_an_error(write_yaml):
     )
     (diagnostic,) = load(path).diagnostics
     assert diagnostic.format().endswith(
-        "14:48: 错误: “召开座谈会”记为“20余次”，但本条正文里没有这样写：正文和数字必须一致，请改正其中一处"
+        "14:48: 错误: “召开座谈会”记为“20余次”，但本条正文里写的是“召开座谈会30余次”："
+        "正文和数字必须一致，请改正其中一处"
     )
 
 

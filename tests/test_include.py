@@ -37,7 +37,7 @@ def test_diagnostics_point_at_the_fragment_and_conflicts_name_both_places(monkey
         "parts/01-office.yaml:1:1: 错误: “closing”在 2023.yaml:17 已经写过，这里又写了一次：同一个值只能写在一个文件里",
         "parts/01-office.yaml:4:5: 错误: “intro”在 2023.yaml:14 已经写过，这里又写了一次：同一个值只能写在一个文件里",
         "parts/02-kepu.yaml:5:23: 错误: “XX”是没有填写的占位符：请写上实际的内容或数字",
-        "parts/02-kepu.yaml:7:51: 错误: “举办科普讲座”记为“66场”，但本条正文里没有这样写：正文和数字必须一致，请改正其中一处",
+        "parts/02-kepu.yaml:7:51: 错误: “举办科普讲座”记为“66场”，但本条正文里没有这个数字：正文和数字必须一致，请改正其中一处",
     ]
 
 

@@ -51,7 +51,7 @@ def test_unknown_key_suggestions():
         "未知字段“落款单位”：键要用英文名，“落款单位”请写作“issuer”"
     ]
     assert _errors({**BASE, "sections": [{"kind": "party", "zzz": 1}]}) == [
-        "未知字段“zzz”；这里可以写的字段有：kind、title、intro、items、honours"
+        "未知字段“zzz”；这里可以写的字段有：kind、title、intro、counts、targets、items、honours"
     ]
 
 

@@ -181,7 +181,7 @@ def test_the_openings_counts_are_checked_against_its_text_and_keys_are_shared(wr
     wrong = load(write_yaml(OPENING.replace("value: 300余场", "value: 310余场")))
     found = [d for d in wrong.diagnostics if d.code == "figure-prose"]
     assert [(d.line, d.severity) for d in found] == [(7, "error")]
-    assert "开篇里没有这样写" in found[0].message
+    assert "开篇里写的是“" in found[0].message and "300余场”" in found[0].message
     clash = load(write_yaml(OPENING.replace("key: lectures", "key: activities")))
     assert [d.line for d in clash.diagnostics if d.code == "duplicate-figure-key"] == [14]
 
