@@ -17,15 +17,18 @@ Rule = Callable[[YearFile, Source], list[Diagnostic]]
 
 
 def empty_sections(doc: YearFile, source: Source) -> list[Diagnostic]:
+    """A part with a title but nothing to print: what was written is dropped.
+    A part as ``init`` lists it (its kind, nothing written yet) is a place to write, not a
+    problem: it is left out of the document without a word."""
     return [
         source.at(
             ("sections", index),
             "warning",
             "empty-section",
-            "这一部分没有导语、条目或荣誉，输出时将省略",
+            "这一部分没有导语、条目或荣誉，输出时将省略（连同它的标题）",
         )
         for index, section in enumerate(doc.sections)
-        if section.is_empty
+        if section.is_empty and section.title
     ]
 
 
@@ -119,8 +122,9 @@ def notice_in_summary(doc: YearFile, source: Source) -> list[Diagnostic]:
 
 def missing_date(doc: YearFile, source: Source) -> list[Diagnostic]:
     """An official document needs a 成文日期; nothing may invent one, so it is only asked for
-    (an imported article that never had one keeps this warning)."""
-    if doc.date is not None:
+    (an imported article that never had one keeps this warning). ``date:`` written empty, as
+    ``init`` writes it, says “not dated yet” and is not asked again."""
+    if doc.date is not None or "date" in doc.model_fields_set:
         return []
     return [
         source.at(
@@ -162,6 +166,83 @@ def generic_org_name(doc: YearFile, source: Source) -> list[Diagnostic]:
     ]
 
 
+def same_indicator_values(doc: YearFile, source: Source) -> list[Diagnostic]:
+    """One indicator written with two values: the opening (开篇) or a part's intro gives a
+    figure (“开展科普讲座320余场”) and the text under it gives the same words and measure with
+    another value (“开展科普讲座350余场”). Two items may count different things with the
+    same words (两次活动“展出展板”), so only a summary and what it sums up are compared."""
+    from .numbers import mentions
+
+    found: list[Diagnostic] = []
+    summaries: list[tuple[Loc, str, dict[tuple[str, str | None], str]]] = []
+    for loc, text, holder in doc.holders():
+        if not text:
+            continue
+        said = [(m.label, m.count.unit, m.written) for m in mentions(text) if len(m.label) >= 4]
+        for top, where, figures in summaries:
+            if loc[: len(top)] != top:
+                continue
+            for label, unit, written in said:
+                before = figures.get((label, unit))
+                if before is not None and before != written:
+                    found.append(
+                        source.in_value(
+                            (*loc, "intro" if isinstance(holder, Section) else "text"),
+                            written,
+                            "warning",
+                            "figure-differs",
+                            f"“{label}”在{where}里写的是“{before}”，这里写的是“{written}”："
+                            "同一个指标两处的数字不一致，请核对",
+                        )
+                    )
+        if isinstance(holder, Overview | Section):
+            where = "开篇" if isinstance(holder, Overview) else "本部分导语"
+            top = () if isinstance(holder, Overview) else loc
+            figures = {(label, unit): written for label, unit, written in said}
+            summaries.append((top, where, figures))
+    return found
+
+
+# When a document of a year is usually dated (成文日期): (kind, period) -> the first and the
+# last day, as (years after the report year, month, day). A summary is written at the end of
+# its year or early the next; a half-year summary in the summer; a plan before its year
+# starts or in its first half (real plans are issued as late as July: 长治市科协 2022-07-18).
+# A stage (a campaign, several years) has no usual date. tests/test_checks_dates.py holds
+# every dated document of the import corpora inside these windows.
+DATE_WINDOWS: dict[tuple[str, str], tuple[tuple[int, int, int], tuple[int, int, int], str]] = {
+    ("summary", "year"): ((0, 11, 1), (1, 6, 30), "年底或次年上半年"),
+    ("summary", "half"): ((0, 5, 15), (0, 9, 30), "当年年中"),
+    ("plan", "year"): ((-1, 10, 1), (0, 7, 31), "上一年年底或当年上半年"),
+    ("plan", "half"): ((0, 5, 15), (0, 8, 31), "当年年中"),
+}
+
+
+def date_against_year(doc: YearFile, source: Source) -> list[Diagnostic]:
+    """A 成文日期 far from when a document of its year is written: copied from an old file,
+    or the wrong year."""
+    import datetime as dt
+
+    window = DATE_WINDOWS.get((doc.kind, doc.period))
+    if doc.date is None or window is None:
+        return []
+    (y0, m0, d0), (y1, m1, d1), usual = window
+    first, last = dt.date(doc.year + y0, m0, d0), dt.date(doc.year + y1, m1, d1)
+    if first <= doc.date <= last:
+        return []
+    noun = {"summary": "工作总结", "plan": "工作要点"}[doc.kind]
+    half = "上半年" if doc.period == "half" else ""
+    side = "早于" if doc.date < first else "晚于"
+    return [
+        source.at(
+            ("date",),
+            "warning",
+            "date-far-from-year",
+            f"成文日期 {doc.date.isoformat()} {side}通常的时间：{doc.year}年{half}{noun}一般在{usual}成文"
+            f"（{first.isoformat()} 至 {last.isoformat()}），是不是抄了往年的日期或写错了年份？",
+        )
+    ]
+
+
 def dispatch_year(doc: YearFile, source: Source) -> list[Diagnostic]:
     """The year in the 发文字号 is the year the document is issued: its 成文日期's year."""
     number = doc.dispatch.number if doc.dispatch else None
@@ -183,12 +264,14 @@ RULES: tuple[Rule, ...] = (
     empty_sections,
     item_depth,
     figures_in_prose,
+    same_indicator_values,
     activity_dates,
     figure_keys,
     duplicate_activities,
     duplicate_honours,
     notice_in_summary,
     missing_date,
+    date_against_year,
     generic_org_name,
     dispatch_year,
 )
@@ -202,9 +285,9 @@ def _figures_in_prose(
     source: Source, loc: Loc, text: str | None, holder: Overview | Section | Item
 ) -> list[Diagnostic]:
     """Prose (the overview's, a part's intro, an item's) must write each of its figures
-    exactly as it is recorded; the message quotes what the prose does say. An item without
-    text is written from its figures; a part's figures need its intro."""
-    if not text and not isinstance(holder, Section):
+    exactly as it is recorded; the message quotes what the prose does say. Without prose,
+    the sentence is written from the figures."""
+    if not text:
         return []
     from .numbers import written_in
 
@@ -212,9 +295,9 @@ def _figures_in_prose(
     found = []
     for kind in ("counts", "targets"):
         for f, figure in enumerate(getattr(holder, kind)):
-            if text and written_in(text, figure.value):
+            if written_in(text, figure.value):
                 continue
-            said = _closest_said(text or "", figure.label, figure.value.unit)
+            said = _closest_said(text, figure.label, figure.value.unit)
             instead = f"{where}里写的是“{said}”" if said else f"{where}里没有这个数字"
             found.append(
                 source.at(

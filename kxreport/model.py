@@ -65,6 +65,7 @@ Names = Annotated[list[Line], BeforeValidator(_as_list, json_schema_input_type=L
 
 OrgLevel = Literal[ORG_LEVELS]  # type: ignore[valid-type]
 HonourLevel = Literal["国家级", "省级", "市级", "县级"]
+YEARS = range(1949, 2101)  # the report years a year file may have (and ``init --year``)
 DocKind = Literal[DOC_KINDS]  # type: ignore[valid-type]
 DocPeriod = Literal[DOC_PERIODS]  # type: ignore[valid-type]
 # kind -> (Chinese name, default heading). "{next_year}" is filled in by the template.
@@ -308,7 +309,7 @@ class Section(Base):
 
     @property
     def is_empty(self) -> bool:
-        return not (self.intro or self.items or self.honours)
+        return not (self.intro or self.items or self.honours or self.counts or self.targets)
 
 
 # 发文字号 (GB/T 9704 7.2.4): 机关代字 + 〔年份〕 + 序号 + 号, the year in 六角括号, the
@@ -420,7 +421,10 @@ class SourceNote(Base):
 class YearFile(Base):
     org: Org = Field(title="单位", description="发文单位。")
     year: int = Field(
-        ge=1949, le=2100, title="年度", description="总结或计划所属的年度，例如 2022。"
+        ge=YEARS.start,
+        le=YEARS.stop - 1,
+        title="年度",
+        description="总结或计划所属的年度，例如 2022。",
     )
     kind: DocKind = Field(
         title="文种",

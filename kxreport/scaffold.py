@@ -15,8 +15,9 @@ from typing import Any
 from pydantic import BaseModel
 
 from .errors import UsageError
+from .files import is_inside
 from .kinds import ORG_LEVELS, guess_level, short_name
-from .model import SECTION_KINDS, Figure, Item, Org, Overview, Section, YearFile
+from .model import SECTION_KINDS, YEARS, Figure, Item, Org, Overview, Section, YearFile
 from .text import forbidden_char_message
 from .yamltext import scalar
 
@@ -45,8 +46,15 @@ class _Writer:
         return "\n".join(self.lines) + "\n"
 
 
-def _figures(w: _Writer, figures: list[Figure], indent: int, *, keep_values: bool = False) -> None:
-    w.hint(Item, "counts", indent)
+def _figures(
+    w: _Writer,
+    figures: list[Figure],
+    indent: int,
+    *,
+    keep_values: bool = False,
+    model: type[BaseModel] = Item,
+) -> None:
+    w.hint(model, "counts", indent)
     w.lines.append(" " * indent + "counts:")
     for figure in figures:
         unit = figure.unit or figure.value.unit
@@ -90,6 +98,10 @@ def scaffold(
             raise UsageError(f"无法从“{org}”判断单位层级，请用 --level 指定（{'、'.join(LEVELS)}）")
         if year is None:
             raise UsageError("请用 --year 写明年度，例如 --year 2024")
+    if year not in YEARS:
+        raise UsageError(
+            f"--year {year} 不是有效的年度：请写四位数的年份（{YEARS.start}～{YEARS.stop - 1}），例如 --year 2024"
+        )
     noun = "工作总结" if kind == "summary" else "工作要点"
     w = _Writer()
     w.lines.append("# yaml-language-server: $schema=kxreport.schema.json")
@@ -110,7 +122,14 @@ def scaffold(
     w.hint(YearFile, "title", 0)
     w.comment(0, "title: ")
     if previous is not None and previous_path is not None and target is not None:
-        rel = os.path.relpath(previous_path.resolve(), target.resolve().parent)
+        project = target.resolve().parent
+        if not is_inside(previous_path, project):
+            raise UsageError(
+                f"上一年度文件 {previous_path} 不在新文件所在的文件夹 {project} 里：validate 和 build "
+                "只读取项目文件夹里的文件，写进 previous: 也用不上。请把上一年度文件复制到这个文件夹"
+                "（或它的子文件夹），再用 --from 指向那里"
+            )
+        rel = os.path.relpath(previous_path.resolve(), project)
         w.field(YearFile, "previous", Path(rel).as_posix(), 0)
     if kind == "plan":
         w.hint(YearFile, "recipients", 0)
@@ -187,18 +206,19 @@ def _sections(w: _Writer, previous: YearFile | None) -> None:
         if item.text:
             for line in item.text.splitlines():
                 w.comment(4, f"上年计划原文：{line}")
-        w.lines.append("    items:")
-        w.lines.append("      - heading: 落实情况")
-        w.field(Item, "text", None, 8)
+        # the 落实情况 is the part's intro (an item with a heading and no text would print
+        # as a bare “（一）落实情况。”); last year's targets become its counts
+        w.comment(4, "导语：写今年的落实情况（写了才输出这一部分）。")
+        w.lines.append("    intro:")
         fresh = [t for t in item.targets if t.key not in kept_keys]
         for target in item.targets:
             if target.key in kept_keys:
                 w.comment(
-                    8,
+                    4,
                     f"目标“{target.label}”{target.value}：今年的数值填在上面 key: {target.key} 处",
                 )
         if fresh:
-            _figures(w, fresh, 8)
+            _figures(w, fresh, 4, model=Section)
     for kind in ("problems", "next_year"):
         w.lines.append(f"  - kind: {kind}   # {SECTION_KINDS[kind][0]}")
         w.field(Section, "intro", None, 4)

@@ -19,6 +19,14 @@ from .errors import Severity
 _CJK = "\u4e00-\u9fff"
 _NUMERALS = "0-9０-９一二三四五六七八九十百千万亿两几数上近余多超过逾"
 
+# measure words a count is written before: a measure word with no number before it, after a
+# verb that counts (“推荐件参加”), or after a blank or a mark that stands for one (“推荐  件”,
+# “？件”, “……件”), is a number left out
+_MEASURES = "件场次期篇份册项家所个名"
+_COUNTING_VERBS = "推荐|报送|上报|征集|发放|印发|举办|开展|组织|培训|评选|接待|完成|新增|新建|建成|创建|认定|共有|共计"
+# what follows a measure word when it starts another word (举办期间, 新建场馆, 组织人事, 完成项目)
+_NOT_A_MEASURE = "(?!次|案|体|达|为|未|共|增|同|比|超|较|占|累|总|间|刊|末|初|中|限|馆|所|地|景|合|面|数|序|目|庭|乡|长|属|人|性|别|单|称|义|额|事|章|幅|子|有|在|内|外|级|类|务|会|区)"
+
 # (code, pattern, message); the pattern's match is what the user must fill in.
 SLOT_RULES: list[tuple[str, re.Pattern[str], str]] = [
     (
@@ -57,6 +65,28 @@ SLOT_RULES: list[tuple[str, re.Pattern[str], str]] = [
     (
         "slot-missing-number",
         re.compile(
+            r"(?:" + _COUNTING_VERBS + r")(?:[ \u3000]*|[ \u3000]*(?:[?？]+|…+|\.{3,})[ \u3000]*)"
+            r"(?:人次|["
+            + _MEASURES
+            + r"])"
+            + _NOT_A_MEASURE
+            + r"|(?<=["
+            + _CJK
+            + r"])(?:[ \u3000]{2,}|[ \u3000]*(?:[?？]+|…+)[ \u3000]*)"
+            r"(?:人次|[" + _MEASURES + r"])"
+        ),
+        "“{m}”缺少数字（例如“推荐件参加”“共开展？场”）：请补上数字，没有数字就删去这句",
+    ),
+    (
+        "slot-pending",
+        re.compile(
+            r"[【\[（(]\s*(?:待填|待补|待定|待核|填写|补充|数字|数据)[^】\]）)]{0,6}[】\]）)]"
+        ),
+        "“{m}”是留着待填的位置：请填上实际的内容",
+    ),
+    (
+        "slot-missing-number",
+        re.compile(
             r"(?<=["
             + _CJK
             + r"])(?<!["
@@ -79,7 +109,7 @@ class Finding:
 
 # Every match of a rule above contains one of these characters: a text without any (most
 # texts) is done with one quick scan. tests/test_content.py checks it against the rules.
-SLOT_TRIGGERS = re.compile(r"[Xx×*＊#_＿\[【（%％万亿个]")
+SLOT_TRIGGERS = re.compile(r"[Xx×*＊#_＿\[【（(%％万亿个?？…待 \u3000" + _MEASURES + r"]")
 
 
 def unfilled_slots(text: str) -> Iterator[Finding]:

@@ -101,12 +101,15 @@ def test_duplicate_and_type_errors_come_together(write_yaml):
 
 
 def test_empty_section_is_a_warning_not_an_error(write_yaml):
-    result = load(write_yaml(MINIMAL + "sections:\n  - kind: party\n"))
+    result = load(write_yaml(MINIMAL + "sections:\n  - kind: party\n    title: 党建工作\n"))
     assert result.ok
     (warning,) = result.diagnostics
     assert warning.format() == (
-        f"{result.path}:9:5: 警告: 这一部分没有导语、条目或荣誉，输出时将省略"
+        f"{result.path}:9:5: 警告: 这一部分没有导语、条目或荣誉，输出时将省略（连同它的标题）"
     )
+    # a part as init lists it, nothing written yet: a place to write, not a problem
+    untouched = load(write_yaml(MINIMAL + "sections:\n  - kind: party\n    intro:\n"))
+    assert untouched.ok and untouched.diagnostics == []
 
 
 def test_notice_in_a_summary_is_a_warning(write_yaml):
