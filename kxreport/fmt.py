@@ -162,7 +162,7 @@ def _rewrite(path: Path, change: Callable[[Any], int]) -> Formatted:
     from ruamel.yaml.util import load_yaml_guess_indent
 
     read = read_yaml(path)
-    if not read.readable or read.source is None:
+    if not read.readable or read.source is None or read.repaired:
         raise DataError(read.diagnostics)
     newline = "\r\n" if "\r\n" in read.source.text else "\n"
     text = read.source.text.replace("\r\n", "\n")

@@ -30,7 +30,7 @@ from .source import (
     project_root,
     read_yaml,
 )
-from .yamltraps import TRAP_CODES
+from .yamltraps import REPAIRABLE, TRAP_CODES
 
 if TYPE_CHECKING:
     from .model import YearFile
@@ -152,7 +152,13 @@ def _load(path: Path, run: _Run, follow_previous: bool, chain: tuple[Path, ...])
             checked, checked_at = salvaged.model, RemappedSource(source, salvaged.original)
     year = data.get("year") if isinstance(data, dict) else None
     year = year if isinstance(year, int) and not isinstance(year, bool) else None
-    diagnostics.extend(text_diagnostics(data, source, year, run.rules))
+    # the “: ” or quotes a typing-mistake error names are not said again as punctuation
+    colons = {d.line for d in read.diagnostics if d.code in REPAIRABLE}
+    diagnostics.extend(
+        d
+        for d in text_diagnostics(data, source, year, run.rules)
+        if not (d.code == "punctuation" and d.line in colons)
+    )
     previous: LoadResult | None = None
     units: list[LoadResult] = []
     if checked is not None:

@@ -122,6 +122,10 @@ def scaffold(
     w.hint(YearFile, "title", 0)
     w.comment(0, "title: ")
     if previous is not None and previous_path is not None and target is not None:
+        if target.resolve() == previous_path.resolve():
+            raise UsageError(
+                f"新文件 {target} 就是上一年度文件：init 不会用新年度的空表覆盖它，请给新文件另起一个名字"
+            )
         project = target.resolve().parent
         if not is_inside(previous_path, project):
             raise UsageError(

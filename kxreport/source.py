@@ -20,7 +20,8 @@ from typing import Any
 from .errors import Diagnostic, Severity, UsageError
 from .files import TooLarge, is_inside, read_regular
 from .text import FORBIDDEN_CHARS, forbidden_char_message
-from .yamltraps import joined, line_traps, scalar_traps, syntax_cause
+from .yamltraps import REPAIRABLE, Trap, joined, line_traps, repaired, scalar_traps, syntax_cause
+from .yamltraps import WARNINGS as TRAP_WARNINGS
 
 Loc = tuple[str | int, ...]
 
@@ -56,14 +57,17 @@ class SourceFile:
     path: str
     text: str
     positions: dict[Loc, Pos] = field(default_factory=dict)
+    # the lines as typed, when ``text`` is a copy with typing mistakes put right to read on
+    shown: list[str] | None = None
 
     @cached_property
     def lines(self) -> list[str]:
         return self.text.split("\n")
 
     def line_text(self, line: int) -> str | None:
-        if 0 <= line < len(self.lines) and len(self.lines[line]) <= MAX_SHOWN_LINE:
-            return self.lines[line].rstrip("\r")
+        lines = self.shown if self.shown is not None else self.lines
+        if 0 <= line < len(lines) and len(lines[line]) <= MAX_SHOWN_LINE:
+            return lines[line].rstrip("\r")
         return None
 
     def pos_of(self, loc: Loc) -> Pos:
@@ -210,6 +214,8 @@ class YamlData:
     data: Any
     diagnostics: list[Diagnostic]
     source: SourceFile | None
+    # read from a copy with typing mistakes put right: checked, never written back or built
+    repaired: bool = False
 
     @property
     def readable(self) -> bool:
@@ -255,12 +261,19 @@ def read_yaml(
     traps = line_traps(source.lines)
     keys = [source.diagnostic(*trap[:2], "error", *trap[2:]) for trap in traps]
     root, syntax = _compose(source)
+    repairs: list[Diagnostic] = []
+    if syntax is not None:
+        # typing mistakes YAML stops at, put right in a copy so the rest is read and checked
+        # in this run too; what was read so is never built (the mistakes are errors)
+        source, root, syntax, repairs = _read_on(source, traps, syntax)
     if syntax is not None:
         diagnostics += keys
         if keys:  # a key with a full-width colon: the syntax error a line later is its echo
             near = {d.line + delta for d in keys for delta in (0, 1)}
             syntax = [d for d in syntax if d.line not in near]
-        return YamlData(shown, None, sorted([*diagnostics, *syntax], key=_order), source)
+        seen = {(d.line, d.code) for d in [*diagnostics, *syntax]}
+        repairs = [d for d in repairs if (d.line, d.code) not in seen]
+        return YamlData(shown, None, sorted([*diagnostics, *repairs, *syntax], key=_order), source)
     if root is None or (str(root.tag).endswith(":null")):
         diagnostics.append(source.diagnostic(0, 0, "error", "empty", f"文件是空的：{empty_hint}"))
         return YamlData(shown, None, diagnostics, source)
@@ -271,7 +284,48 @@ def read_yaml(
         return YamlData(shown, None, sorted([*diagnostics, exc.diagnostic], key=_order), source)
     # a key with a full-width colon, unless the line is text inside a | block or quotes
     diagnostics += [d for d in keys if d.line - 1 not in walker.text_lines]
-    return YamlData(shown, data, [*diagnostics, *walker.diagnostics], source)
+    known = {(d.line, d.code) for d in diagnostics}
+    diagnostics += [d for d in repairs if (d.line, d.code) not in known]
+    found = sorted([*diagnostics, *walker.diagnostics], key=_order)
+    return YamlData(shown, data, found, source, bool(repairs))
+
+
+MAX_REPAIRS = 200
+
+
+def _read_on(
+    source: SourceFile, traps: list[Trap], syntax: list[Diagnostic]
+) -> tuple[SourceFile, Any, list[Diagnostic] | None, list[Diagnostic]]:
+    """Put right, in a copy, each typing mistake that stops YAML (a full-width colon after a
+    key, a value starting with an indicator or holding “: ”) and compose again, until the
+    file reads or a mistake is not one of those. Returns the copy (its lines shown as
+    typed), the root, the syntax error left (None when it read) and the mistakes found."""
+    lines = list(source.lines)
+    found: list[Diagnostic] = []
+    pending = [trap for trap in traps if trap[2] in REPAIRABLE]
+    root: Any = None
+    for _ in range(MAX_REPAIRS):
+        if not pending:
+            if len(syntax) != 1 or syntax[0].code not in REPAIRABLE:
+                break
+            d = syntax[0]
+            pending = [(d.line - 1, d.column - 1, d.code, d.message)]
+        changed = False
+        for line, col, code, message in pending:
+            fixed = repaired(lines[line], col, code)
+            if fixed is not None and fixed != lines[line]:
+                lines[line] = fixed
+                changed = True
+                found.append(source.diagnostic(line, col, "error", code, message))
+        pending = []
+        if not changed:
+            break
+        copy = SourceFile(source.path, "\n".join(lines), shown=source.lines)
+        root, again = _compose(copy)
+        if again is None:
+            return copy, root, None, found
+        syntax = again
+    return source, None, syntax, found
 
 
 def project_root(path: str | Path, root: str | Path | None = None) -> Path:
@@ -689,11 +743,14 @@ class _Walker:
         if isinstance(node, SequenceNode):
             return [self.value(item, (*loc, i)) for i, item in enumerate(node.value)]
         value = _scalar(tag, node.value)
-        if isinstance(value, str):
+        if isinstance(value, str) or value is None:
             lines = self.source.lines
             key = next((part for part in reversed(loc) if isinstance(part, str)), None)
             for line, col, code, message in scalar_traps(lines, key, key_node, node):
-                self.diagnostics.append(self.source.diagnostic(line, col, "error", code, message))
+                severity: Severity = "warning" if code in TRAP_WARNINGS else "error"
+                self.diagnostics.append(self.source.diagnostic(line, col, severity, code, message))
+        if isinstance(value, str):
+            lines = self.source.lines
             value = joined(value, node, lines)
             if node.style not in (None, "") and node.end_mark.line > mark.line:
                 self.text_lines.update(range(mark.line + 1, node.end_mark.line + 1))

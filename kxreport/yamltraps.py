@@ -22,6 +22,11 @@ from typing import Any
 
 Trap = tuple[int, int, str, str]
 TRAP_CODES = frozenset({"full-width-colon", "yaml-indicator", "colon-in-value", "comment-in-text"})
+# the mistakes that stop YAML and can be put right in a copy, so that the rest of the file is
+# still read and checked in the same run
+REPAIRABLE = frozenset({"full-width-colon", "yaml-indicator", "colon-in-value"})
+# a comment written as comments are (“# 说明”) after a text: text left out, said, not refused
+WARNINGS = frozenset({"comment-after-text"})
 
 # the fields whose values are prose: a comment after them is text lost, not a note
 TEXT_KEYS = frozenset({"text", "intro", "closing", "situation", "notice", "heading", "title"})
@@ -34,6 +39,7 @@ _INDICATORS = {
     "{": "花括号“{”开头的值，YAML 当成了映射",
     "*": "“*”开头的值，YAML 当成了对锚点的引用",
     "&": "“&”开头的值，YAML 把“&”后面的词当成了锚点名，它不会出现在正文里",
+    "!": "“!”开头的值，YAML 当成了标签",
     "%": "“%”开头的值，YAML 不允许",
     "@": "“@”开头的值，YAML 不允许",
     "`": "“`”开头的值，YAML 不允许",
@@ -69,6 +75,19 @@ def line_traps(lines: list[str]) -> list[Trap]:
             )
         )
     return found
+
+
+def repaired(line: str, col: int, code: str) -> str | None:
+    """``line`` with the typing mistake at ``col`` put right as its message says (a
+    half-width colon; the value quoted), or None when it cannot be. Only for reading on:
+    the file itself is never changed."""
+    if code == "full-width-colon" and line[col : col + 1] == "：":
+        return line[:col] + ": " + line[col + 1 :].lstrip()
+    m = _VALUE_START.match(line)
+    if code in ("yaml-indicator", "colon-in-value") and m is not None:
+        start, value = m.start("value"), m["value"].rstrip()
+        return line[:start] + '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return None
 
 
 def syntax_cause(lines: list[str], line: int) -> Trap | None:
@@ -116,15 +135,16 @@ def _text_after(start: str, value: str, text_field: bool) -> bool:
 
 
 def scalar_traps(lines: list[str], key: str | None, key_node: Any, node: Any) -> list[Trap]:
-    """What YAML did to a value as typed: an anchor or tag taken off its start, text after
-    `` #`` taken as a comment."""
+    """What YAML did to a value as typed (a text, or nothing when all of it went): an
+    anchor taken off its start, text after `` #`` taken as a comment."""
     found: list[Trap] = []
     mark = node.start_mark
     if key_node is not None and key_node.end_mark.line == mark.line:
         typed = lines[mark.line][key_node.end_mark.column :].lstrip()
         typed = typed[1:].lstrip() if typed.startswith(":") else typed
-        if typed[:1] == "&":  # ``&重点 建成``: the anchor's name is gone from the text (a tag,
-            # ``!重点``, is refused by ``source`` with the same fix)
+        # ``&重点 建成``: the anchor's name is gone from the text; ``! 建成``: a bare “!” is
+        # YAML's “plain string” tag and goes (a named tag, ``!重点``, is refused by ``source``)
+        if typed[:1] == "&" or re.match(r"!(\s|$)", typed):
             col = len(lines[mark.line]) - len(typed)
             found.append((mark.line, col, "yaml-indicator", f"{_INDICATORS[typed[0]]}：{_FIX}"))
     if key in TEXT_KEYS and node.style in (None, ""):
@@ -132,17 +152,71 @@ def scalar_traps(lines: list[str], key: str | None, key_node: Any, node: Any) ->
         rest = lines[end.line][end.column :] if end.line < len(lines) else ""
         # “# 说明” (a space after #) is how a comment is written, and kxreport's own files
         # do it; “#平遥科协#”, a # against the words, is text: a topic, a number sign
-        comment = re.match(r"\s+#(?=[^\s#])", rest)
+        # (after no value at all, any comment is: the field is empty, the words went)
+        empty = node.value == ""
+        comment = re.match(r"\s+#", rest)
         if comment:
             col = end.column + comment.end() - 1
             lost = rest[comment.end() - 1 :].strip()
+            glued = empty or not rest[comment.end() :][:1].isspace()
+            if glued:  # “#平遥科协#”: a topic or a number sign, not a comment
+                found.append(
+                    (
+                        end.line,
+                        col,
+                        "comment-in-text",
+                        f"“{lost[:30]}”没有进入正文：YAML 把空格后的“#”当成了注释的开始。"
+                        f"正文里要写 #（例如话题 #某某#），{_FIX}；是注释的话请写在上一行",
+                    )
+                )
+            else:
+                found.append(
+                    (
+                        end.line,
+                        col,
+                        "comment-after-text",
+                        f"“{lost[:30]}”是注释，不会进入正文：注释请写在上一行；"
+                        f"若这是正文的一部分，{_FIX}",
+                    )
+                )
+    if key in TEXT_KEYS and key_node is not None:
+        found.extend(_comment_lines_after(lines, key_node.start_mark.column, node.end_mark))
+    return found
+
+
+def _comment_lines_after(lines: list[str], key_column: int, end: Any) -> list[Trap]:
+    """Lines starting with “#” right after a text, indented under its key: YAML ended the
+    text there and took the line for a comment (a plain text's next line, or a ``|`` block's
+    line less indented than its first)."""
+    found: list[Trap] = []
+    first = end.line if end.column == 0 else end.line + 1
+    for number in range(first, len(lines)):
+        line = lines[number]
+        body = line.lstrip(" ")
+        if not body.strip():
+            continue
+        indent = len(line) - len(body)
+        if not body.startswith("#") or indent <= key_column:
+            break
+        lost = body.strip()
+        if not body[1:2].isspace() and body[1:2] != "":
             found.append(
                 (
-                    end.line,
-                    col,
+                    number,
+                    indent,
                     "comment-in-text",
-                    f"“{lost[:30]}”没有进入正文：YAML 把空格后的“#”当成了注释的开始。"
-                    f"正文里要写 #（例如话题 #某某#），{_FIX}；是注释的话请写在上一行",
+                    f"“{lost[:30]}”没有进入正文：这一行以“#”开头，YAML 当成了注释，正文到上一行就结束了。"
+                    f"{_FIX}（| 块里各行的缩进要和第一行一样）",
+                )
+            )
+        else:
+            found.append(
+                (
+                    number,
+                    indent,
+                    "comment-after-text",
+                    f"“{lost[:30]}”是注释，不会进入正文：注释请和键对齐写在上一行；"
+                    f"若这是正文的一部分，{_FIX}（| 块里各行的缩进要和第一行一样）",
                 )
             )
     return found
