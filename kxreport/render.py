@@ -27,7 +27,7 @@ from .errors import TemplateError, UsageError
 from .model import SECTION_KINDS, Attachment, Honour, Item, Section, YearFile
 from .numbering import cn_number, ordinal
 from .sandbox import FolderLoader, Sandbox, Timeout, limits, md, md_inline
-from .text import html_escape
+from .text import html_escape, without_bidi_controls
 from .text import paragraphs as _paragraphs
 from .values import Count, Period
 
@@ -414,7 +414,8 @@ def render(
     units: list[YearFile] | None = None,
 ) -> Rendered:
     """Render a validated year file into the one document every writer formats."""
-    meta = Meta(doc.full_title, doc.issuer or doc.org.name, doc.date, doc.year)
+    title, author = doc.full_title, doc.issuer or doc.org.name
+    meta = Meta(without_bidi_controls(title), without_bidi_controls(author), doc.date, doc.year)
     name = TEMPLATE_NAMES[doc.kind]
     where = str(templates / name) if templates and (templates / name).is_file() else name
     return Rendered(render_markdown(doc, templates, previous, units), meta, where)
@@ -552,7 +553,9 @@ def _template_location(exc: BaseException) -> str:
 
 
 def normalise_markdown(text: str) -> str:
-    """One blank line between blocks, no trailing spaces, one final newline."""
+    """One blank line between blocks, no trailing spaces, one final newline; no
+    bidirectional control (from data or a template) reaches any writer."""
+    text = without_bidi_controls(text)
     lines = [line.rstrip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
     out: list[str] = []
     for line in lines:

@@ -19,7 +19,7 @@ from typing import Any
 
 from .errors import Diagnostic, Severity, UsageError
 from .files import TooLarge, is_inside, read_regular
-from .text import FORBIDDEN_CHARS, forbidden_char_message
+from .text import BIDI_CONTROLS, FORBIDDEN_CHARS, bidi_control_message, forbidden_char_message
 from .yamltraps import REPAIRABLE, Trap, joined, line_traps, repaired, scalar_traps, syntax_cause
 from .yamltraps import WARNINGS as TRAP_WARNINGS
 
@@ -758,7 +758,23 @@ class _Walker:
             if problem:
                 self._error(node, "control-char", problem)
                 value = FORBIDDEN_CHARS.sub("\ufffd", value)  # the file is refused anyway
+            bidi = bidi_control_message(value)
+            if bidi:
+                self._bidi(node, bidi)
         return value
+
+    def _bidi(self, node: Any, message: str) -> None:
+        """A bidirectional control, reported where it stands in the file (at the value's
+        start when written as an escape, ``"\\u202e"``)."""
+        start, end = node.start_mark, node.end_mark
+        hit = BIDI_CONTROLS.search(self.source.text, start.index, end.index)
+        line, col = start.line, start.column
+        if hit is not None:
+            before = self.source.text[start.index : hit.start()]
+            breaks = before.count("\n")
+            line += breaks
+            col = len(before) - before.rfind("\n") - 1 if breaks else col + len(before)
+        self.diagnostics.append(self.source.diagnostic(line, col, "error", "bidi-control", message))
 
     def _mapping(self, node: Any, loc: Loc) -> dict[str, Any]:
         from ruamel.yaml.nodes import ScalarNode

@@ -131,6 +131,29 @@ def html_escape(text: str) -> str:
 FORBIDDEN_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
+# Bidirectional controls (LRE/RLE/PDF/LRO/RLO U+202A–202E, LRI/RLI/FSI/PDI U+2066–2069,
+# LRM/RLM/ALM): they reorder what a reader sees (an RLO before “3000” shows “0003”) and have
+# no place in a Chinese official document. validate reports them; import and fmt remove
+# them; the writers never emit them.
+BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
+
+
+def bidi_control_message(text: str, what: str = "文字") -> str | None:
+    """Why ``text`` may not hold a bidirectional control, naming the first; None if it holds none."""
+    bad = BIDI_CONTROLS.search(text)
+    if bad is None:
+        return None
+    return (
+        f"{what}中有改变文字显示顺序的双向控制字符 U+{ord(bad[0]):04X}（第 {bad.start() + 1} 个字符），"
+        "它会让读者看到的和文件里写的不一样（例如“3000”显示为“0003”）：请删除它"
+        "（kxreport fmt 会把它去掉）"
+    )
+
+
+def without_bidi_controls(text: str) -> str:
+    return BIDI_CONTROLS.sub("", text)
+
+
 def forbidden_char_message(text: str, what: str = "文字") -> str | None:
     """Why ``text`` cannot be used, naming the first forbidden character; None if it can."""
     bad = FORBIDDEN_CHARS.search(text)
