@@ -183,7 +183,7 @@ def same_indicator_values(doc: YearFile, source: Source) -> list[Diagnostic]:
             if loc[: len(top)] != top:
                 continue
             for label, unit, written in said:
-                before = figures.get((label, unit))
+                before = _same_indicator(figures, label, unit)
                 if before is not None and before != written:
                     found.append(
                         source.in_value(
@@ -201,6 +201,30 @@ def same_indicator_values(doc: YearFile, source: Source) -> list[Diagnostic]:
             figures = {(label, unit): written for label, unit, written in said}
             summaries.append((top, where, figures))
     return found
+
+
+# the words two labels must end with to name one indicator: “全年开展科普讲座” and “开展科普
+# 讲座” do (a time or place before the verb), “线上科普讲座” and “科普讲座” do not
+SAME_INDICATOR_TAIL = 5
+
+
+def _same_indicator(
+    figures: dict[tuple[str, str | None], str], label: str, unit: str | None
+) -> str | None:
+    """What a summary's figures give for the indicator ``label`` (with ``unit``) names: the
+    same label, or one ending with the same words (at least SAME_INDICATOR_TAIL characters)."""
+    exact = figures.get((label, unit))
+    if exact is not None:
+        return exact
+    for (other, other_unit), written in figures.items():
+        if other_unit != unit:
+            continue
+        tail = 0
+        while tail < min(len(label), len(other)) and label[-1 - tail] == other[-1 - tail]:
+            tail += 1
+        if tail >= SAME_INDICATOR_TAIL:
+            return written
+    return None
 
 
 # When a document of a year is usually dated (成文日期): (kind, period) -> the first and the
