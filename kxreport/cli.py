@@ -639,8 +639,11 @@ def schema(
 
 @_command(
     "列出年度文件的全部指标：本年数值、上年数值、同比、上年计划目标、完成率和完成情况"
-    "（上年数据来自年度文件的 previous: 字段）。\n\n"
-    "示例：kxreport stats examples/demo-2023.yaml"
+    "（上年数据来自年度文件的 previous: 字段）；有下属单位（units:）的汇总文件列出各单位×各指标和合计。"
+    "csv 带 BOM（Excel 直接打开不乱码），xlsx 是 Excel 工作簿（数字是数字，首行冻结）；"
+    "以 = + - @ 开头的文字一律按文字写出，不会被电子表格当成公式。\n\n"
+    "示例：kxreport stats examples/demo-2023.yaml\n\n"
+    "示例：kxreport stats 2023.yaml --format xlsx -o 各县指标.xlsx"
 )
 def stats(
     file: Annotated[
@@ -650,18 +653,35 @@ def stats(
         str,
         typer.Option(
             "--format",
-            help="输出格式：table（默认，终端表格）、json、csv（供其他程序读取）",
+            help="输出格式：table（默认，终端表格）、json、csv、xlsx（Excel，需要 -o）",
             metavar="格式",
         ),
     ] = "table",
+    target: Annotated[
+        Path | None,
+        typer.Option("-o", "--output", help="写入这个文件（默认输出到屏幕）", metavar="文件"),
+    ] = None,
     root: RootOpt = None,
 ) -> None:
     from .compare import compare
     from .loader import load
-    from .report import STATS_FORMATS, stats_table, stats_text
+    from .stats import (
+        BINARY_FORMATS,
+        STATS_FORMATS,
+        as_csv,
+        as_json,
+        as_table,
+        as_xlsx,
+        indicator_sheet,
+        rollup_sheet,
+    )
 
     if output not in STATS_FORMATS:
         _fail(UsageError(f"--format 只能是 {'、'.join(STATS_FORMATS)}，不能是“{output}”"))
+    if output in BINARY_FORMATS and target is None:
+        _fail(UsageError(f"--format {output} 要用 -o 指定写入的文件，例如 -o 指标.{output}"))
+    if target is not None and target.exists() and target.resolve() == file.resolve():
+        _fail(UsageError(f"输出文件 {target} 就是年度文件本身：请换一个文件名"))
     try:
         result = load(file, root=root)
     except KxreportError as exc:
@@ -669,16 +689,40 @@ def stats(
     if result.model is None:
         _reporter("text").file(file, result.diagnostics, "未通过", False)
         raise typer.Exit(1)
-    comparison = compare(result.model, result.previous.model if result.previous else None)
-    if output != "table":
-        sys.stdout.write(stats_text(result.model, comparison, output))
-        return
-    from rich.console import Console
+    doc = result.model
+    table = None
+    if doc.units:
+        from .rollup import rollup
 
-    console = Console(highlight=False, markup=False, emoji=False)
-    if not console.is_terminal:
-        console = Console(highlight=False, markup=False, emoji=False, width=200)
-    console.print(stats_table(result.model, comparison))
+        table = rollup([u.model for u in result.units if u.model is not None], doc.rollup)
+        sheet = rollup_sheet(doc, table)
+    else:
+        previous = result.previous.model if result.previous else None
+        sheet = indicator_sheet(doc, compare(doc, previous))
+    if output == "table":
+        from rich.console import Console
+
+        console = Console(highlight=False, markup=False, emoji=False)
+        if not console.is_terminal:
+            console = Console(highlight=False, markup=False, emoji=False, width=200)
+        console.print(as_table(sheet))
+        return
+    if output == "xlsx":
+        data = as_xlsx(sheet)
+    else:
+        text = as_json(sheet, doc, table) if output == "json" else as_csv(sheet)
+        if target is None:
+            sys.stdout.write(text)
+            return
+        data = text.encode("utf-8")
+    from .files import atomic_write
+
+    assert target is not None
+    try:
+        atomic_write(target, data)
+    except KxreportError as exc:
+        _fail(exc)
+    _say(f"已写入 {target}")
 
 
 def _load_rules(paths: list[Path] | None) -> tuple[Any, ...]:

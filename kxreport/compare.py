@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from .model import Figure, YearFile
-from .values import Count, total
+from .values import Count
 
 
 def percent(value: Decimal, places: int = 1) -> str:
@@ -119,37 +119,3 @@ def compare(doc: YearFile, previous: YearFile | None) -> Comparison:
             )
         )
     return Comparison(previous.year if previous else None, tuple(rows))
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    label: str
-
-
-@dataclass(frozen=True)
-class Rollup:
-    """Sub-units' counts by key (单位 × 指标) and their totals."""
-
-    columns: tuple[Column, ...]
-    units: tuple[tuple[str, dict[str, Count]], ...]  # (unit short name, key -> count)
-
-    def total(self, key: str) -> Count | None:
-        """Sum over the units that report ``key``; 约 when any part is not exact."""
-        return total([values[key] for _, values in self.units if key in values])
-
-    def __bool__(self) -> bool:
-        return bool(self.units)
-
-
-def rollup(units: list[YearFile]) -> Rollup:
-    columns: dict[str, Column] = {}
-    rows = []
-    for unit in units:
-        values = {}
-        for figure in unit.figures("counts"):
-            if figure.key:
-                columns.setdefault(figure.key, Column(figure.key, figure.label))
-                values[figure.key] = figure.value
-        rows.append((unit.org.short, values))
-    return Rollup(tuple(columns.values()), tuple(rows))

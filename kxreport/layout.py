@@ -359,3 +359,80 @@ def _nearest(positions: list[int], lo: int, hi: int, at: list[float], target: fl
     k = bisect_left(widths, target)
     best = [i for i in (k - 1, k) if 0 <= i < len(widths)]
     return positions[lo + min(best, key=lambda i: (abs(widths[i] - target), i))]
+
+
+# --- tables ----------------------------------------------------------------------------
+# The sizes a table's text may take, largest first (4号, 小四, 五号): a wide table steps
+# down before a number would break; the cell margins (left and right together) as the
+# DOCX writes them (100 twips a side) and the HTML page copies.
+TABLE_SIZES_PT = (float(TABLE_PT), 12.0, 10.5)
+CELL_PADDING_PT = 8.0
+HEADER_MAX_LINES = 3  # a header cell breaks into at most three lines
+LABEL_WHOLE_CHARS = 6.0  # a unit's name or a short label stays on one line
+_AMOUNT_PREFIX = "约近逾超上数"
+
+
+def unbreakable(cell: str) -> bool:
+    """A number with its measure word (“1800人次”, “约5.2万人次”, “30余场”, “12.5%”) or a
+    dash for a missing value: a cell that must never break across lines."""
+    text = cell.strip()
+    if text in ("—", "-", "–"):
+        return True
+    core = text.lstrip(_AMOUNT_PREFIX)
+    return bool(core[:1].isdigit()) and len(text) <= 12 and " " not in text
+
+
+def cell_min_chars(cell: str, header: bool = False) -> float:
+    """The narrowest a cell can be, in characters: all of a number; a header in at most
+    HEADER_MAX_LINES lines; a short label whole, a long one in two lines."""
+    width = text_width(cell.strip())
+    if unbreakable(cell):
+        return width
+    if header:
+        return max(min(width, 2.0), math.ceil(width / HEADER_MAX_LINES))
+    return width if width <= LABEL_WHOLE_CHARS else max(LABEL_WHOLE_CHARS, math.ceil(width / 2))
+
+
+@dataclass(frozen=True)
+class TablePlan:
+    """A table's text size and column widths (pt), and whether it fits without breaking a
+    number (when it does not even at the smallest size, the widths are scaled to fit)."""
+
+    size_pt: float
+    widths_pt: tuple[float, ...]
+    fits: bool
+
+
+def table_plan(rows: list[list[str]], width_pt: float = TYPE_AREA_PT[0]) -> TablePlan:
+    """The largest of TABLE_SIZES_PT at which every column gets its narrowest width (its
+    widest number whole), and the widths: each column at least that, the rest of the width
+    shared by how much more text each column holds (its widest cell)."""
+    columns = max((len(r) for r in rows), default=0)
+    if columns == 0:
+        return TablePlan(TABLE_SIZES_PT[0], (), True)
+    cells = [[r[c] if c < len(r) else "" for r in rows] for c in range(columns)]
+    least = [
+        max([cell_min_chars(x, header=i == 0) for i, x in enumerate(col)] + [1.0]) for col in cells
+    ]
+    widest = [max([text_width(x.strip()) for x in col] + [1.0]) for col in cells]
+    for size in TABLE_SIZES_PT:
+        need = [w * size + CELL_PADDING_PT for w in least]
+        if sum(need) <= width_pt:
+            want = [w * size + CELL_PADDING_PT for w in widest]
+            return TablePlan(size, _shared(need, want, width_pt), True)
+    size = TABLE_SIZES_PT[-1]
+    need = [w * size + CELL_PADDING_PT for w in least]
+    scale = width_pt / sum(need)
+    return TablePlan(size, tuple(w * scale for w in need), False)
+
+
+def _shared(need: list[float], want: list[float], width: float) -> tuple[float, ...]:
+    """Widths filling ``width``: ``want`` scaled up when it fits, else ``need`` and the rest
+    given where more text waits."""
+    if sum(want) <= width:
+        scale = width / sum(want)
+        return tuple(w * scale for w in want)
+    spare = width - sum(need)
+    extra = [max(w - n, 0.0) for n, w in zip(need, want, strict=True)]
+    more = sum(extra) or 1.0
+    return tuple(n + spare * e / more for n, e in zip(need, extra, strict=True))

@@ -167,6 +167,12 @@ def _load(path: Path, run: _Run, follow_previous: bool, chain: tuple[Path, ...])
         if checked.units:
             units, found = _load_units(path, checked, checked_at, run, chain)
             diagnostics.extend(found)
+            diagnostics.extend(rollup_diagnostics(checked, checked_at, units, read.path))
+        elif checked.rollup is not None:
+            message = "写了汇总（rollup）却没有下属单位（units）：汇总表不会出现，请写 units 或删去 rollup"
+            diagnostics.append(
+                checked_at.at(("rollup",), "warning", "rollup-no-units", message, key=True)
+            )
         if checked.previous and follow_previous:
             previous, found = _load_previous(path, checked, checked_at, run, chain)
             diagnostics.extend(found)
@@ -253,6 +259,44 @@ def _load_units(
             message = f"下属单位文件 {match} 是 {unit.model.year} 年的，本文件是 {model.year} 年"
             found.append(source.at(("units",), "warning", "units-year", message, key=True))
     return results, found
+
+
+def rollup_diagnostics(
+    model: YearFile, source: Source, units: list[LoadResult], name: str
+) -> list[Diagnostic]:
+    """What the roll-up could not take in: a unit's count matching no chosen indicator (at
+    that count, in the unit's file), or, with no indicator list, the indicators left out
+    (at ``units:``)."""
+    from .rollup import rollup
+
+    loaded = [u for u in units if u.model is not None and u.source is not None]
+    table = rollup([u.model for u in loaded if u.model is not None], model.rollup)
+    found: list[Diagnostic] = []
+    for miss in table.unmatched:
+        unit = loaded[miss.unit]
+        assert unit.source is not None
+        said = f"“{miss.label}”" + (f"（key: {miss.key}）" if miss.key else "")
+        if miss.why == "duplicate":
+            message = f"{said}与本文件前面的另一项数字对应同一个汇总指标：{name} 的汇总只取前一项，请删去一项或改正键"
+        elif miss.why == "measure":
+            message = (
+                f"{said}的计量单位与 {name} 汇总指标的计量单位不同，没有计入汇总：请统一计量单位"
+            )
+        else:
+            message = (
+                f"{said}没有对应 {name} 的汇总指标，不会出现在汇总表里："
+                f"是同一指标的话，请在 {name} 的 rollup.indicators 里给它加别名"
+            )
+        found.append(unit.source.at(miss.loc, "warning", "rollup-unmatched", message))
+    if table.left_out and not table.chosen:
+        shown = "、".join(f"{label}（{n}个单位）" for label, n in table.left_out[:12])
+        more = f"等 {len(table.left_out)} 项" if len(table.left_out) > 12 else ""
+        message = (
+            f"汇总表只列出多数单位都报了的 {len(table.columns)} 项指标，未列出：{shown}{more}。"
+            "要自己决定汇总哪些指标、顺序和名称，请写 rollup.indicators"
+        )
+        found.append(source.at(("units",), "warning", "rollup-left-out", message, key=True))
+    return found
 
 
 def _load_previous(

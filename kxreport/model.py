@@ -148,13 +148,15 @@ class Honour(Base):
     )
 
 
+FigureKey = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_\-\u4e00-\u9fff]+$")]
+ROLLUP_LAYOUTS = ("auto", "indicators", "units")  # what the roll-up table's rows are
+
+
 class Figure(Base):
-    key: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_\-\u4e00-\u9fff]+$")] | None = (
-        Field(
-            default=None,
-            title="指标键",
-            description="跨年份不变的指标标识，用于同比和计划完成情况，例如 forums 或 座谈会。",
-        )
+    key: FigureKey | None = Field(
+        default=None,
+        title="指标键",
+        description="跨年份不变的指标标识，用于同比和计划完成情况，例如 forums 或 座谈会。",
     )
     label: Line = Field(title="指标名称", description="统计的是什么，例如“召开座谈会”。")
     value: Count = Field(
@@ -175,6 +177,50 @@ class Figure(Base):
             )
         if self.unit and not self.value.unit:
             self.value = self.value.with_unit(self.unit)
+        return self
+
+
+class Indicator(Base):
+    key: FigureKey = Field(
+        title="指标键",
+        description="汇总用的指标键，与各单位 counts 里的 key 相同时自动对上，例如 trainees。",
+    )
+    label: Line = Field(title="指标名称", description="汇总表里显示的名称，例如“培训农民”。")
+    measure: Annotated[Line, AfterValidator(check_unit)] | None = Field(
+        default=None, title="计量单位", description="例如“人次”“场”；各单位数字的单位不同时会提示。"
+    )
+    aliases: Names = Field(
+        default=[],
+        title="别名",
+        description="各单位对同一指标用的其他键或名称，例如 [农民培训, farmer_training]。",
+    )
+
+
+class Rollup(Base):
+    indicators: list[Indicator] = Field(
+        default=[],
+        title="汇总指标",
+        description="汇总表的指标及其顺序和名称；各单位的数字按键或别名对上，对不上的由 validate 列出。"
+        "不写时只列多数单位都报的指标。",
+    )
+    layout: Literal[ROLLUP_LAYOUTS] = Field(  # type: ignore[valid-type]
+        default="auto",
+        title="表格方向",
+        description="indicators：每行一个指标、每列一个单位；units：每行一个单位；auto（默认）：按版心宽度选能排下的一种。",
+    )
+
+    @model_validator(mode="after")
+    def _names_once(self) -> Rollup:
+        seen: dict[str, str] = {}
+        for indicator in self.indicators:
+            for name in (indicator.key, *indicator.aliases):
+                if name in seen and seen[name] != indicator.key:
+                    raise PydanticCustomError(
+                        "rollup_alias",
+                        "“{name}”同时属于指标“{a}”和“{b}”：一个键或别名只能对应一个汇总指标",
+                        {"name": name, "a": seen[name], "b": indicator.key},
+                    )
+                seen[name] = indicator.key
         return self
 
 
@@ -489,6 +535,11 @@ class YearFile(Base):
         default=[],
         title="下属单位",
         description="下属单位（如各县科协）的年度文件（相对路径，可用通配符），例如 counties/*.yaml；相同指标键的数字自动汇总，并附各单位指标表。",
+    )
+    rollup: Rollup | None = Field(
+        default=None,
+        title="汇总",
+        description="下属单位（units）数字的汇总表：选哪些指标、顺序、名称、别名和表格方向。",
     )
     previous: Line | None = Field(
         default=None,

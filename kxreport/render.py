@@ -364,7 +364,7 @@ def template_attributes() -> dict[type, frozenset[str]]:
     and a few documented properties (listed here), nothing else."""
     from pydantic import BaseModel
 
-    from . import compare, model
+    from . import compare, model, rollup
 
     extra: dict[type, set[str]] = {
         model.Org: {"short"},
@@ -374,7 +374,16 @@ def template_attributes() -> dict[type, frozenset[str]]:
         Period: {"is_range", "iso"},
         compare.Row: {"change", "completion_rate", "status"},
         compare.Comparison: {"get", "has_previous", "with_targets"},
-        compare.Rollup: {"total"},
+        rollup.RollupTable: {
+            "total",
+            "missing",
+            "has_missing",
+            "measure",
+            "header",
+            "cell",
+            "total_cell",
+            "rows",
+        },
     }
     models = [
         c
@@ -386,7 +395,14 @@ def template_attributes() -> dict[type, frozenset[str]]:
     }
     for cls in models:
         allowed[cls] = frozenset({*cls.model_fields, *extra.get(cls, ())})
-    dataclasses = (Count, Period, compare.Row, compare.Comparison, compare.Rollup, compare.Column)
+    dataclasses = (
+        Count,
+        Period,
+        compare.Row,
+        compare.Comparison,
+        rollup.RollupTable,
+        rollup.Column,
+    )
     extra[AnnexEntry] = {"has_page"}
     for cls in (*dataclasses, Numbered, HonourGroup, AnnexEntry):
         assert is_dataclass(cls)
@@ -433,11 +449,12 @@ def render_markdown(
     ``rollup`` (sub-units' counts by key and their totals) and ``annexes`` (the appended
     tables and attachments, numbered as the 附件说明 lists them).
     """
-    from .compare import compare, rollup
+    from .compare import compare
+    from .rollup import rollup
 
     env = environment(templates)
     name = TEMPLATE_NAMES[doc.kind]
-    comparison, totals = compare(doc, previous), rollup(units or [])
+    comparison, totals = compare(doc, previous), rollup(units or [], doc.rollup)
     context = {
         "doc": doc,
         "comparison": comparison,

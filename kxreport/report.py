@@ -14,10 +14,6 @@ from .text import cells
 
 if TYPE_CHECKING:
     from rich.console import Console
-    from rich.table import Table
-
-    from .compare import Comparison
-    from .model import YearFile
 
 Style = Literal["text", "github", "json"]
 STYLES: tuple[str, ...] = ("text", "github", "json")
@@ -210,77 +206,3 @@ def _print_text(diagnostics: list[Diagnostic]) -> None:
             console.print(gutter + plain(d.source))
             caret = " " * cells(plain(d.source[: d.column - 1]))
             console.print(" " * (len(gutter) - 2) + "| " + caret + "^")
-
-
-# The indicator table: (key in JSON, how the column is headed, alignment). "{year}" and
-# "{before}" are filled in with this year and last year.
-STATS_COLUMNS: tuple[tuple[str, str, str], ...] = (
-    ("key", "指标键", "left"),
-    ("label", "指标", "left"),
-    ("current", "{year}年", "right"),
-    ("previous", "{before}", "right"),
-    ("change", "同比", "left"),
-    ("target", "{before}计划目标", "right"),
-    ("completion_rate", "完成率", "right"),
-    ("status", "情况", "center"),
-)
-STATS_FORMATS = ("table", "json", "csv")
-
-
-def stats_rows(doc: YearFile, comparison: Comparison) -> list[dict[str, str | None]]:
-    """Every indicator with last year's value, 同比, last year's target and completion;
-    counts without a key last (they cannot be compared)."""
-    rows: list[dict[str, str | None]] = []
-    for row in comparison.rows:
-        values = (
-            row.key,
-            row.label,
-            str(row.current) if row.current else None,
-            str(row.previous) if row.previous else None,
-            row.change,
-            str(row.target) if row.target else None,
-            row.completion_rate,
-            row.status,
-        )
-        rows.append(dict(zip((c[0] for c in STATS_COLUMNS), values, strict=True)))
-    for figure in doc.figures("counts"):
-        if not figure.key:
-            rows.append(
-                {c[0]: None for c in STATS_COLUMNS}
-                | {"label": figure.label, "current": str(figure.value)}
-            )
-    return rows
-
-
-def stats_headers(doc: YearFile, comparison: Comparison) -> list[str]:
-    before = f"{comparison.previous_year}年" if comparison.has_previous else "上年"
-    return [title.format(year=doc.year, before=before) for _, title, _ in STATS_COLUMNS]
-
-
-def stats_table(doc: YearFile, comparison: Comparison) -> Table:
-    """The indicators as a terminal table; long cells wrap, nothing is cut off."""
-    from rich.table import Table
-    from rich.text import Text
-
-    table = Table(title=Text(plain(f"{doc.full_title}：指标")))
-    for (_, _, justify), header in zip(STATS_COLUMNS, stats_headers(doc, comparison), strict=True):
-        table.add_column(header, justify=justify, overflow="fold")  # type: ignore[arg-type]
-    for row in stats_rows(doc, comparison):
-        table.add_row(*(Text(plain(value if value is not None else "—")) for value in row.values()))
-    return table
-
-
-def stats_text(doc: YearFile, comparison: Comparison, style: str) -> str:
-    """The indicators as JSON (keys as in STATS_COLUMNS) or CSV (headed like the table)."""
-    rows = stats_rows(doc, comparison)
-    if style == "json":
-        payload = {"title": doc.full_title, "year": doc.year, "rows": rows}
-        return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
-    import csv
-    import io
-
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(stats_headers(doc, comparison))
-    writer.writerows([["" if v is None else v for v in row.values()] for row in rows])
-    return out.getvalue()

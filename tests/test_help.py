@@ -132,7 +132,9 @@ def test_stats_json_and_csv_say_the_same_as_the_table():
         "completion_rate": "110%",
         "status": "完成",
     }
-    table = list(csv.reader(io.StringIO(kxreport("stats", path, "--format", "csv").stdout)))
+    table = list(
+        csv.reader(io.StringIO(kxreport("stats", path, "--format", "csv").stdout.lstrip("\ufeff")))
+    )
     assert table[0] == [
         "指标键",
         "指标",

@@ -34,6 +34,7 @@ from ..document import (
 )
 from ..layout import (
     BODY_PT,
+    CELL_PADDING_PT,
     FANGSONG,
     HEADING_FONTS,
     HEITI,
@@ -49,10 +50,13 @@ from ..layout import (
     RED,
     SEPARATOR_GAP_MM,
     SEPARATOR_PT,
+    TABLE_SIZES_PT,
+    TYPE_AREA_PT,
     XIAOBIAOSONG,
     mark_size,
     signature_indents,
     signer_lines,
+    table_plan,
     text_width,
     title_lines,
 )
@@ -343,7 +347,14 @@ class _Body:
             self.paragraph("caption", block.caption)
         rows = [block.header, *block.rows]
         columns = max(len(r) for r in rows)
-        widths = _column_widths(block, columns)
+        plan = table_plan([[*r, *[""] * (columns - len(r))] for r in rows], TYPE_AREA_PT[0])
+        widths = [round(w * 20) for w in plan.widths_pt]
+        # the style's size is TABLE_SIZES_PT[0]; a wide table steps down (half-points)
+        size = (
+            ""
+            if plan.size_pt == TABLE_SIZES_PT[0]
+            else f'<w:sz w:val="{round(plan.size_pt * 2)}"/><w:szCs w:val="{round(plan.size_pt * 2)}"/>'
+        )
         border = 'w:val="single" w:sz="4" w:space="0" w:color="000000"'
         edges = "".join(
             f"<w:{edge} {border}/>"
@@ -351,7 +362,12 @@ class _Body:
         )
         margins = "".join(
             f'<w:{edge} w:w="{size}" w:type="dxa"/>'
-            for edge, size in (("top", 60), ("left", 100), ("bottom", 60), ("right", 100))
+            for edge, size in (
+                ("top", 60),
+                ("left", round(CELL_PADDING_PT * 10)),  # half the padding a side, in twips
+                ("bottom", 60),
+                ("right", round(CELL_PADDING_PT * 10)),
+            )
         )
         xml = [
             f'<w:tbl><w:tblPr><w:tblW w:w="{TYPE_AREA_TWIPS}" w:type="dxa"/><w:jc w:val="center"/>'
@@ -361,14 +377,21 @@ class _Body:
             "<w:tblGrid>" + "".join(f'<w:gridCol w:w="{w}"/>' for w in widths) + "</w:tblGrid>",
         ]
         table_style = STYLES["table"].style_id
+        jc = {"left": "left", "center": "center", "right": "right"}
         for r, cells in enumerate(rows):
-            xml.append("<w:tr>" + ("<w:trPr><w:tblHeader/></w:trPr>" if r == 0 else ""))
+            # no row splits across pages; the header row repeats on each
+            header = "<w:tblHeader/>" if r == 0 else ""
+            xml.append(f"<w:tr><w:trPr><w:cantSplit/>{header}</w:trPr>")
             for c in range(columns):
                 text = cells[c] if c < len(cells) else ""
+                align = block.align[c] if c < len(block.align) and r > 0 else None
+                para = f'<w:pStyle w:val="{table_style}"/>'
+                if align in jc:
+                    para += f'<w:jc w:val="{jc[align]}"/>'
                 xml.append(
                     f'<w:tc><w:tcPr><w:tcW w:w="{widths[c]}" w:type="dxa"/><w:vAlign w:val="center"/>'
-                    f'</w:tcPr><w:p><w:pPr><w:pStyle w:val="{table_style}"/></w:pPr>'
-                    f"{runs_xml(text, FANGSONG, FANGSONG, bold=r == 0)}</w:p></w:tc>"
+                    f"</w:tcPr><w:p><w:pPr>{para}</w:pPr>"
+                    f"{runs_xml(text, FANGSONG, FANGSONG, bold=r == 0, extra=size)}</w:p></w:tc>"
                 )
             xml.append("</w:tr>")
         xml.append("</w:tbl>")
@@ -392,16 +415,6 @@ class _Body:
         issuer.keep_next = bool(block.date)
         if block.date:
             self.paragraph("signature", block.date).ind = f'w:right="{date_indent}"'
-
-
-def _column_widths(block: Table, columns: int) -> list[int]:
-    """Share the type-area width (twips) by the widest text of each column."""
-    widest = [
-        max([text_width(row[c]) for row in [block.header, *block.rows] if c < len(row)] + [2.0])
-        for c in range(columns)
-    ]
-    total = sum(widest)
-    return [round(TYPE_AREA_TWIPS * w / total) for w in widest]
 
 
 _MAX_PARTS = 1000

@@ -31,6 +31,7 @@ from ..document import (
 from ..layout import (
     ANNEX_LABEL_FONT,
     BODY_PT,
+    CELL_PADDING_PT,
     FACES,
     FANGSONG,
     HEADING_FONTS,
@@ -48,13 +49,17 @@ from ..layout import (
     SEPARATOR_GAP_MM,
     SEPARATOR_PT,
     TABLE_PT,
+    TABLE_SIZES_PT,
     TITLE_PT,
+    TYPE_AREA_PT,
     XIAOBIAOSONG,
     mark_size,
     signature_indents,
     signer_lines,
+    table_plan,
     text_width,
     title_lines,
+    unbreakable,
 )
 
 if TYPE_CHECKING:
@@ -104,7 +109,9 @@ p.recipients {{ text-indent: 0; }}
 .signature {{ margin-top: {LINE_PT}pt; }}
 .signature p {{ text-indent: 0; text-align: right; }}
 table {{ width: 100%; border-collapse: collapse; font-size: {TABLE_PT}pt; line-height: 1.5; }}
-th, td {{ border: 1px solid #000; padding: 0 0.3em; text-align: center; }}
+th, td {{ border: 1px solid #000; padding: 0 {CELL_PADDING_PT / 2:g}pt; text-align: center; }}
+tr {{ break-inside: avoid; page-break-inside: avoid; }}
+thead {{ display: table-header-group; }}
 caption {{ font-family: {font(HEADING_FONTS[1][0])}; font-size: {BODY_PT}pt; line-height: {LINE_PT}pt;
   margin: {LINE_PT}pt 0 0.5em; }}
 .page-break, .annex-label {{ break-before: page; page-break-before: always; }}
@@ -188,18 +195,25 @@ def _paragraph(block: Paragraph) -> str:
 
 
 def _table(block: Table) -> str:
+    # the same plan as the DOCX: the size at which no number breaks, numbers kept whole
+    plan = table_plan([block.header, *block.rows], TYPE_AREA_PT[0])
+
     def cell(tag: str, text: str, column: int) -> str:
         align = block.align[column] if column < len(block.align) else None
-        style = f' style="text-align: {align}"' if align else ""
+        styles = [f"text-align: {align}"] if align else []
+        if unbreakable(text):
+            styles.append("white-space: nowrap")
+        style = f' style="{"; ".join(styles)}"' if styles else ""
         return f"<{tag}{style}>{escape(text)}</{tag}>"
 
+    size = "" if plan.size_pt == TABLE_SIZES_PT[0] else f' style="font-size: {plan.size_pt:g}pt"'
     caption = f"<caption>{escape(block.caption)}</caption>" if block.caption else ""
     head = "".join(cell("th", text, c) for c, text in enumerate(block.header))
     rows = "".join(
         "<tr>" + "".join(cell("td", text, c) for c, text in enumerate(row)) + "</tr>"
         for row in block.rows
     )
-    return f"<table>{caption}<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+    return f"<table{size}>{caption}<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
 
 
 def _masthead(block: Masthead) -> str:
