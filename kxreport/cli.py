@@ -725,6 +725,47 @@ def stats(
     _say(f"已写入 {target}")
 
 
+@_command(
+    "写出市科协发给各单位的指标填报表（Excel .xlsx）：年度文件 rollup.indicators 里的每个指标一行"
+    "（指标键、名称、计量单位、数值、备注），只有填报单位、数值和备注可以填写。各单位填好后用 "
+    "kxreport import 某县.xlsx 读回，成为该单位的年度文件（或用 --into 并入已有的年度文件）。\n\n"
+    "示例：kxreport sheet 2023.yaml -o 指标填报表.xlsx"
+)
+def sheet(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="市科协的年度文件（YAML，写有 rollup.indicators）",
+            metavar="文件",
+            show_default=False,
+        ),
+    ],
+    target: Annotated[
+        Path,
+        typer.Option("-o", "--output", help="写入的填报表（.xlsx）", metavar="文件"),
+    ] = Path("指标填报表.xlsx"),
+    root: RootOpt = None,
+) -> None:
+    from .files import atomic_write
+    from .loader import load
+    from .sheet import template
+
+    if target.suffix.lower() != ".xlsx":
+        _fail(UsageError(f"填报表要写成 .xlsx 文件，不能是“{target.name}”"))
+    try:
+        result = load(file, root=root, follow_previous=False)
+    except KxreportError as exc:
+        _fail(exc)
+    if result.model is None:
+        _reporter("text").file(file, result.diagnostics, "未通过", False)
+        raise typer.Exit(1)
+    try:
+        atomic_write(target, template(result.model))
+    except KxreportError as exc:
+        _fail(exc)
+    _say(f"已写入 {target}")
+
+
 def _load_rules(paths: list[Path] | None) -> tuple[Any, ...]:
     """User stale-wording rules; a broken rules file stops the command (exit 1)."""
     if not paths:
