@@ -301,10 +301,16 @@ class _Body:
 
     def attachment_note(self, block: AttachmentNote) -> None:
         """附件说明: a blank line, then “附件：1.…” two characters in; each further name
-        under the first, and a name that wraps aligned with its first character."""
+        under the first, and a name that wraps aligned with its first character. The list
+        is kept together and with the body's last lines (and, through the signature, with
+        the signature): it never splits across pages nor leaves the body (GB/T 9704 7.3.5)."""
+        self._keep_with_next()
         self.blank()
+        self._keep_with_next()
         prefix = NOTE_PREFIX
         for index, item in enumerate(block.items):
+            if index:
+                self._keep_with_next()
             number = re.match(r"^\d+\.", item)
             width = text_width(number.group(0)) if number else 0
             left = INDENT_CHARS + text_width(prefix) + width
@@ -397,12 +403,16 @@ class _Body:
         xml.append("</w:tbl>")
         self.items.append("".join(xml))
 
-    def signature(self, block: Signature) -> None:
-        """Blank line, issuer, date; kept on one page with the last lines of the body."""
+    def _keep_with_next(self) -> None:
+        """The last paragraph so far stays on the page of the one that follows it."""
         for item in reversed(self.items):
             if isinstance(item, _P):
                 item.keep_next = True
                 break
+
+    def signature(self, block: Signature) -> None:
+        """Blank line, issuer, date; kept on one page with the last lines of the body."""
+        self._keep_with_next()
         self.blank()
         blank = self.items[-1]
         assert isinstance(blank, _P)

@@ -107,6 +107,8 @@ h1 {{ margin: 0 0 {LINE_PT}pt; text-align: center; font-family: {font(XIAOBIAOSO
 {leads}
 p.recipients {{ text-indent: 0; }}
 .signature {{ margin-top: {LINE_PT}pt; }}
+/* GB/T 9704 7.3.5: the 附件说明 and the signature stay with the body's last lines */
+.keep, .note {{ break-inside: avoid; page-break-inside: avoid; }}
 .signature p {{ text-indent: 0; text-align: right; }}
 table {{ width: 100%; border-collapse: collapse; font-size: {TABLE_PT}pt; line-height: 1.5; }}
 th, td {{ border: 1px solid #000; padding: 0 {CELL_PADDING_PT / 2:g}pt; text-align: center; }}
@@ -168,7 +170,15 @@ def to_html(document: Document, meta: Meta) -> str:
             lines = [f'<p style="padding-right: {issuer:g}em">{escape(block.issuer)}</p>']
             if block.date:
                 lines.append(f'<p style="padding-right: {date:g}em">{escape(block.date)}</p>')
-            body.append(f'<div class="signature">{"".join(lines)}</div>')
+            signature = f'<div class="signature">{"".join(lines)}</div>'
+            # the body's last paragraph, the 附件说明 and the signature on one page
+            # (GB/T 9704 7.3.5): one block the printed page never breaks
+            kept = []
+            if body and body[-1].startswith('<div class="note">'):
+                kept.insert(0, body.pop())
+            if body and body[-1].startswith("<p"):
+                kept.insert(0, body.pop())
+            body.append(f'<div class="keep">{"".join(kept)}{signature}</div>')
         elif isinstance(block, PageBreak):
             body.append('<div class="page-break"></div>')
     return (
@@ -251,7 +261,7 @@ def _note(block: AttachmentNote) -> str:
         style = f"padding-left: {left:g}em; text-indent: -{hanging:g}em"
         top = f"; margin-top: {LINE_PT}pt" if index == 0 else ""
         out.append(f'<p style="{style}{top}">{escape(prefix + item)}</p>')
-    return "".join(out)
+    return f'<div class="note">{"".join(out)}</div>'
 
 
 def _imprint(block: Imprint) -> str:
