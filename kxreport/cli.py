@@ -565,12 +565,24 @@ def import_(
         ),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="覆盖已存在的年度文件")] = False,
+    into: Annotated[
+        Path | None,
+        typer.Option(
+            "--into",
+            help="把填好的指标填报表（.xlsx）的数字并入这个已有的年度文件（正文和注释不动）",
+            metavar="文件",
+        ),
+    ] = None,
 ) -> None:
     from .files import write_new
     from .importing import expand_sources, import_file, outputs_for, summary_line
+    from .readers import SHEET_SUFFIXES
 
     if kind not in (None, "summary", "plan"):
         _fail(UsageError(f"--kind 只能是 summary 或 plan，不能是“{kind}”"))
+    if into is not None:
+        _merge_sheet(sources, into)
+        return
     sources = expand_sources(sources)
     try:
         targets = outputs_for(sources, output, force=force)
@@ -580,6 +592,9 @@ def import_(
 
     def one(source: Path) -> None:
         nonlocal failed
+        if source.suffix.lower() in SHEET_SUFFIXES:
+            failed += _import_sheet(source, targets[source], force)
+            return
         try:
             results = import_file(source, targets[source], org=org, year=year, kind=kind)
             for result in results:
@@ -609,6 +624,48 @@ def import_(
         _say(f"共 {len(sources)} 份材料：{len(sources) - failed} 份导入，{failed} 份失败")
     if failed:
         raise typer.Exit(1)
+
+
+def _import_sheet(source: Path, target: Path, force: bool) -> int:
+    """A filled 指标填报表 as a new unit year file; 1 when it failed (said), else 0."""
+    from .files import write_new
+    from .sheet import import_sheet
+
+    try:
+        filled, text = import_sheet(source)
+        write_new(target, text, force=force)
+    except DataError as exc:
+        _reporter("text").file(source, exc.diagnostics, "未导入", False)
+        return 1
+    except KxreportError as exc:
+        _say(f"{source}：{exc}", "red")
+        return 1
+    _say(f"已导入 {source} → {target}")
+    _say(f"  {filled.unit}：{len(filled.counts)} 项指标")
+    return 0
+
+
+def _merge_sheet(sources: list[Path], into: Path) -> None:
+    """``import 某县.xlsx --into 某县.yaml``: the sheet's counts into an existing year file."""
+    from .readers import SHEET_SUFFIXES
+    from .sheet import merge_into
+
+    if len(sources) != 1 or sources[0].suffix.lower() not in SHEET_SUFFIXES:
+        _fail(
+            UsageError(
+                "--into 只用于一份填好的指标填报表（.xlsx），例如 kxreport import 祁县.xlsx --into 祁县.yaml"
+            )
+        )
+    try:
+        filled, changed = merge_into(sources[0], into)
+    except DataError as exc:
+        _reporter("text").file(
+            exc.diagnostics[0].path if exc.diagnostics else into, exc.diagnostics, "未修改", False
+        )
+        raise typer.Exit(1) from None
+    except KxreportError as exc:
+        _fail(exc)
+    _say(f"已把 {sources[0]} 的 {len(filled.counts)} 项指标并入 {into}（{changed} 个数值有变化）")
 
 
 @_command(

@@ -21,7 +21,8 @@ DOCX_SUFFIXES = (".docx", ".docm")
 OFFICE_SUFFIXES = (".doc", ".wps", ".odt", ".rtf", ".wpt", ".dot")
 TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text")
 HTML_SUFFIXES = (".html", ".htm")
-SUFFIXES = DOCX_SUFFIXES + OFFICE_SUFFIXES + TEXT_SUFFIXES + HTML_SUFFIXES
+SHEET_SUFFIXES = (".xlsx",)  # a filled 指标填报表 (kxreport.sheet), not prose: its own path
+SUFFIXES = DOCX_SUFFIXES + OFFICE_SUFFIXES + TEXT_SUFFIXES + HTML_SUFFIXES + SHEET_SUFFIXES
 OFFICE_HINT = (
     "导入 .doc、.wps、.odt、.rtf 文件需要 LibreOffice 把它转换为 .docx：请安装 LibreOffice"
     "（Debian/Ubuntu：apt-get install libreoffice-writer-nogui），或在 Word/WPS 中另存为 .docx 后再导入"
@@ -35,6 +36,8 @@ def read(path: Path) -> Read:
         raise UsageError(
             f"{path}：不能导入“{path.suffix or '无扩展名'}”文件；可以导入 " + "、".join(SUFFIXES)
         )
+    if suffix in SHEET_SUFFIXES:
+        raise UsageError(f"{path}：Excel 填报表要单独导入（kxreport import {path.name}）")
     data = read_regular(path, MAX_SOURCE_BYTES)
     if suffix in TEXT_SUFFIXES:
         return Read(read_text(decode(data, path), markdown=suffix in (".md", ".markdown")))

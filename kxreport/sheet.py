@@ -271,7 +271,9 @@ def merge_counts(data: Any, filled: Filled) -> int:
         overview = data.get("overview")
         if not isinstance(overview, dict):
             overview = CommentedMap()
-            data["overview"] = overview
+            keys = list(data)
+            later = [k for k in ("honours", "sections", "closing") if k in keys]
+            data.insert(keys.index(later[0]) if later else len(keys), "overview", overview)
         counts = overview.get("counts")
         if not isinstance(counts, list):
             counts = CommentedSeq()
@@ -311,3 +313,26 @@ def _flow(text: str) -> str:
     if written == text and any(c in text for c in ",[]{}"):
         return json.dumps(text, ensure_ascii=False)
     return written
+
+
+def import_sheet(path: Path) -> tuple[Filled, str]:
+    """A filled sheet as a new unit year file's text; its bad cells stop it (DataError)."""
+    from .errors import DataError
+
+    filled = read_filled(path)
+    if filled.problems:
+        raise DataError(filled.problems)
+    return filled, to_year_file(filled, path.name)
+
+
+def merge_into(path: Path, target: Path) -> tuple[Filled, int]:
+    """A filled sheet's counts put into the existing year file ``target`` (rewritten in
+    place, atomically, its text and comments kept); how many values changed."""
+    from .errors import DataError
+    from .fmt import _rewrite
+
+    filled = read_filled(path)
+    if filled.problems:
+        raise DataError(filled.problems)
+    done = _rewrite(target, lambda data: merge_counts(data, filled))
+    return filled, done.changed

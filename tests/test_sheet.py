@@ -5,6 +5,7 @@ cell named by its sheet and cell, nothing written then."""
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import zipfile
 from pathlib import Path
@@ -155,3 +156,54 @@ def test_entities_in_a_sheet_are_refused_not_expanded(blank):
             target.writestr(info, data)
     with pytest.raises(UsageError, match="不是有效的 Excel"):
         read_filled(bomb)
+
+
+def test_import_reads_a_filled_sheet_as_a_new_unit_file(blank, tmp_path):
+    filled = _fill(blank, {"B2": "榆次区科学技术协会", "D5": 1500, "D6": "近百"}, "榆次.xlsx")
+    target = tmp_path / "city" / "counties" / "榆次.yaml"
+    result = runner.invoke(app, ["import", str(filled), "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    assert "榆次区科学技术协会：2 项指标" in result.output
+    county = load(target)
+    assert county.ok, [d.format() for d in county.diagnostics]
+    assert [(f.key, str(f.value)) for f in county.model.overview.counts] == [
+        ("trainees", "1500人次"),
+        ("lectures", "近百场"),
+    ]
+    main = tmp_path / "city" / "city.yaml"
+    main.write_text(
+        re.sub(r"units: \[.*\]", "units: counties/*.yaml", main.read_text(encoding="utf-8")),
+        encoding="utf-8",
+    )
+    city = load(main)
+    assert "榆次区科协" in [
+        name for name, _ in rollup([u.model for u in city.units], city.model.rollup).units
+    ]
+
+
+def test_import_of_a_sheet_with_a_bad_cell_writes_nothing_and_names_the_cell(blank, tmp_path):
+    filled = _fill(blank, {"B2": "榆次区科学技术协会", "D6": "好多"}, "bad.xlsx")
+    target = tmp_path / "bad.yaml"
+    result = runner.invoke(app, ["import", str(filled), "-o", str(target)])
+    assert result.exit_code == 1
+    assert "bad.xlsx:6:4: 错误: 工作表“指标填报”单元格 D6：“好多”" in result.output
+    assert not target.exists()
+
+
+def test_import_into_an_existing_year_file_keeps_its_text_and_comments(blank, tmp_path):
+    county = tmp_path / "city" / "counties" / "太谷.yaml"
+    county.write_text(
+        "# 太谷区科协2023年总结\n" + county.read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    filled = _fill(blank, {"B2": "太谷区科学技术协会", "D7": 45}, "太谷.xlsx")
+    result = runner.invoke(app, ["import", str(filled), "--into", str(county)])
+    assert result.exit_code == 0, result.output
+    assert "1 个数值有变化" in result.output
+    text = county.read_text(encoding="utf-8")
+    assert text.startswith("# 太谷区科协2023年总结\n")
+    assert "- {key: members, label: 发展会员, value: 45名}" in text
+    assert "全年开展科普讲座12场，发展会员40名。" in text  # the text stays: validate says
+    found = [d.code for d in load(county).diagnostics]
+    assert "figure-prose" in found  # … that it now disagrees with the sheet's 45
+    wrong = runner.invoke(app, ["import", str(county), "--into", str(county)])
+    assert wrong.exit_code == 2 and "--into 只用于一份填好的指标填报表" in wrong.output
