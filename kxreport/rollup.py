@@ -152,7 +152,11 @@ def _chosen(units: list[YearFile], settings: Rollup) -> RollupTable:
     for index, unit in enumerate(units):
         values: dict[str, Count] = {}
         for loc, figure in figures_of(unit):
-            key = names.get(figure.key or "") or names.get(figure.label)
+            key = (
+                names.get(figure.key or "")
+                or names.get(figure.label)
+                or _by_ending(names, figure.label)
+            )
             if key is None:
                 unmatched.append(Unmatched(index, loc, figure.key, figure.label, "unmatched"))
             elif key in values:
@@ -164,6 +168,17 @@ def _chosen(units: list[YearFile], settings: Rollup) -> RollupTable:
                 values[key] = value.with_unit(measures[key]) if not value.unit else value
         rows.append((unit.org.short, values))
     return RollupTable(columns, tuple(rows), chosen=True, unmatched=tuple(unmatched))
+
+
+# a county's label that ends with an indicator's name or alias of at least this many
+# characters is that indicator: “全年举办科普讲座” is “举办科普讲座” with a time before it
+MIN_ENDING = 4
+
+
+def _by_ending(names: dict[str, str], label: str) -> str | None:
+    """The indicator whose longest name (of MIN_ENDING characters or more) ends ``label``."""
+    found = [name for name in names if len(name) >= MIN_ENDING and label.endswith(name)]
+    return names[max(found, key=len)] if found else None
 
 
 def _most_reported(units: list[YearFile]) -> RollupTable:
