@@ -13,8 +13,8 @@ from typer.core import TyperCommand, TyperGroup
 from . import __version__, i18n
 from .errors import DataError, KxreportError, UsageError
 from .help import Context as HelpContext
-from .kinds import ORG_LEVELS
-from .writers import formats_help
+from .kinds import DIAGNOSTIC_STYLES, DOC_KINDS, ORG_LEVELS, STATS_FORMATS
+from .writers import FORMATS, formats_help
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -91,6 +91,16 @@ app = typer.Typer(
     subcommand_metavar="命令 [参数]...",
 )
 
+
+def _completes(values: tuple[str, ...]) -> Any:
+    """Shell completion of an option's values (the list it is checked against)."""
+
+    def complete(incomplete: str) -> list[str]:
+        return [value for value in values if value.startswith(incomplete)]
+
+    return complete
+
+
 StrictOpt = Annotated[bool, typer.Option("--strict", help="把警告也当作错误（退出码 1）")]
 RulesOpt = Annotated[
     list[Path] | None,
@@ -117,6 +127,7 @@ DiagnosticsOpt = Annotated[
         "--diagnostics",
         help="问题的输出方式：text（默认，给人看）、github（GitHub Actions 批注）、json",
         metavar="方式",
+        autocompletion=_completes(DIAGNOSTIC_STYLES),
     ),
 ]
 
@@ -266,6 +277,7 @@ def build(
             "--format",
             help=formats_help(),
             metavar="格式",
+            autocompletion=_completes(FORMATS),
         ),
     ] = None,
     templates: Annotated[
@@ -471,7 +483,12 @@ def init(
     ] = None,
     kind: Annotated[
         str | None,
-        typer.Option("--kind", help="summary（工作总结，默认）或 plan（工作要点）", metavar="文种"),
+        typer.Option(
+            "--kind",
+            help="summary（工作总结，默认）或 plan（工作要点）",
+            metavar="文种",
+            autocompletion=_completes(DOC_KINDS),
+        ),
     ] = None,
     level: Annotated[
         str | None,
@@ -479,6 +496,7 @@ def init(
             "--level",
             help="单位层级（" + "、".join(ORG_LEVELS) + "；默认按名称判断）",
             metavar="层级",
+            autocompletion=_completes(ORG_LEVELS),
         ),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="覆盖已存在的文件")] = False,
@@ -561,7 +579,10 @@ def import_(
     kind: Annotated[
         str | None,
         typer.Option(
-            "--kind", help="summary（工作总结）或 plan（工作要点）；默认按标题判断", metavar="文种"
+            "--kind",
+            help="summary（工作总结）或 plan（工作要点）；默认按标题判断",
+            metavar="文种",
+            autocompletion=_completes(DOC_KINDS),
         ),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="覆盖已存在的年度文件")] = False,
@@ -712,6 +733,7 @@ def stats(
             "--format",
             help="输出格式：table（默认，终端表格）、json、csv、xlsx（Excel，需要 -o）",
             metavar="格式",
+            autocompletion=_completes(STATS_FORMATS),
         ),
     ] = "table",
     target: Annotated[
@@ -762,7 +784,7 @@ def stats(
         console = Console(highlight=False, markup=False, emoji=False)
         if not console.is_terminal:
             console = Console(highlight=False, markup=False, emoji=False, width=200)
-        console.print(as_table(sheet))
+        console.print(as_table(sheet, console.width))
         return
     if output == "xlsx":
         data = as_xlsx(sheet)

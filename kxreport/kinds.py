@@ -9,6 +9,8 @@ ORG_LEVELS: tuple[str, ...] = (
 )  # fmt: skip
 DOC_KINDS: tuple[str, ...] = ("summary", "plan")
 DOC_PERIODS: tuple[str, ...] = ("year", "half", "stage")
+STATS_FORMATS: tuple[str, ...] = ("table", "json", "csv", "xlsx")
+DIAGNOSTIC_STYLES: tuple[str, ...] = ("text", "github", "json")
 
 # the ending of an organisation's name before 科协 -> its level, the longest ending first
 LEVEL_ENDINGS: tuple[tuple[str, str], ...] = (

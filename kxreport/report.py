@@ -10,13 +10,14 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 from .errors import Diagnostic
+from .kinds import DIAGNOSTIC_STYLES
 from .text import cells
 
 if TYPE_CHECKING:
     from rich.console import Console
 
 Style = Literal["text", "github", "json"]
-STYLES: tuple[str, ...] = ("text", "github", "json")
+STYLES: tuple[str, ...] = DIAGNOSTIC_STYLES
 
 
 MAX_PRINTED = 100  # diagnostics printed per file (text and github); the rest are counted

@@ -15,7 +15,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from .kinds import STATS_FORMATS
 from .report import plain
+
+__all__ = ["STATS_FORMATS"]
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -25,7 +28,6 @@ if TYPE_CHECKING:
     from .rollup import RollupTable
     from .values import Count
 
-STATS_FORMATS = ("table", "json", "csv", "xlsx")
 BINARY_FORMATS = frozenset({"xlsx"})  # written to a file (-o), never to the terminal
 MISSING = "—"
 BOM = "\ufeff"
@@ -54,6 +56,7 @@ class Sheet:
     rows: list[list[str | Count | None]]
     numeric: list[bool]
     measures: list[str] | None = None  # a column's measure word, said in its header
+    droppable: tuple[int, ...] = ()  # columns a narrow terminal leaves out first, in order
 
     def text(self, row: int, column: int, missing: str = MISSING) -> str:
         cell = self.rows[row][column]
@@ -101,7 +104,9 @@ def stats_headers(doc: YearFile, comparison: Comparison) -> list[str]:
 def indicator_sheet(doc: YearFile, comparison: Comparison) -> Sheet:
     rows: list[list[str | Count | None]] = [list(r.values()) for r in stats_rows(doc, comparison)]
     numeric = [justify == "right" for _, _, justify in STATS_COLUMNS]
-    return Sheet(f"{doc.full_title}：指标", stats_headers(doc, comparison), rows, numeric)
+    headers = stats_headers(doc, comparison)
+    # the key is for machines: a narrow terminal leaves it out first
+    return Sheet(f"{doc.full_title}：指标", headers, rows, numeric, droppable=(0,))
 
 
 def rollup_sheet(doc: YearFile, table: RollupTable) -> Sheet:
@@ -119,17 +124,35 @@ def rollup_sheet(doc: YearFile, table: RollupTable) -> Sheet:
 # --- the formats -------------------------------------------------------------------------
 
 
-def as_table(sheet: Sheet) -> Table:
-    """A terminal table; long cells wrap, nothing is cut off."""
+def as_table(sheet: Sheet, width: int | None = None) -> Table:
+    """A terminal table; long cells wrap, nothing is cut off. In ``width`` columns, the
+    sheet's droppable columns are left out first while the table would not fit whole."""
     from rich.table import Table
     from rich.text import Text
 
+    shown = list(range(len(sheet.header)))
+    for column in sheet.droppable:
+        if width is None or _natural_width(sheet, shown) <= width:
+            break
+        shown.remove(column)
     table = Table(title=Text(plain(sheet.title)))
-    for header, numeric in zip(sheet.header, sheet.numeric, strict=True):
-        table.add_column(plain(header), justify="right" if numeric else "left", overflow="fold")
-    for r, row in enumerate(sheet.rows):
-        table.add_row(*(Text(plain(sheet.text(r, c))) for c in range(len(row))))
+    for c in shown:
+        justify = "right" if sheet.numeric[c] else "left"
+        table.add_column(plain(sheet.header[c]), justify=justify, overflow="fold")
+    for r in range(len(sheet.rows)):
+        table.add_row(*(Text(plain(sheet.text(r, c))) for c in shown))
     return table
+
+
+def _natural_width(sheet: Sheet, shown: list[int]) -> int:
+    """Terminal cells the table takes with no cell wrapped (rich's borders and padding)."""
+    from .text import cells
+
+    widest = [
+        max([cells(sheet.header[c])] + [cells(sheet.text(r, c)) for r in range(len(sheet.rows))])
+        for c in shown
+    ]
+    return sum(widest) + 3 * len(shown) + 1
 
 
 def as_json(sheet: Sheet, doc: YearFile, table: RollupTable | None = None) -> str:

@@ -99,6 +99,14 @@ def test_bash_loads_the_completion_script():
         ("kxreport bu", "1", "build"),
         ("kxreport build --fo", "2", "--format"),
         ("kxreport st", "1", "stats"),
+        # an option's values, from the list it is checked against
+        ("kxreport build x.yaml -f ", "4", "pdf"),
+        ("kxreport build x.yaml --format h", "4", "html"),
+        ("kxreport init a.yaml --kind ", "4", "plan"),
+        ("kxreport init a.yaml --level 街", "4", "街道"),
+        ("kxreport import a.docx --kind s", "4", "summary"),
+        ("kxreport stats a.yaml --format ", "4", "xlsx"),
+        ("kxreport validate --diagnostics g", "3", "github"),
     ],
 )
 def test_bash_completes_commands_and_options(words, cword, expected):
@@ -171,7 +179,18 @@ def test_stats_table_wraps_instead_of_cutting_cells(tmp_path):
     if done.returncode != 0 and "script" in done.stderr:
         pytest.skip("util-linux script is not available")
     assert "…" not in done.stdout
-    assert "lecture" in done.stdout
+    # in 80 columns the key (for machines) is left out first; every column still shows
+    assert "lecture" not in done.stdout and "指标键" not in done.stdout
+    assert "情况" in done.stdout and "未完成" in done.stdout
+    wide = subprocess.run(
+        ["script", "-qc", f"{sys.executable} -m kxreport stats {path}", "/dev/null"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env={**os.environ, "COLUMNS": "160", "NO_COLOR": "1"},
+    )
+    assert "lectures" in wide.stdout and "指标键" in wide.stdout
 
 
 def test_stats_refuses_an_unknown_format():
