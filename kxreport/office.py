@@ -68,13 +68,76 @@ def fontconfig() -> str:
     )
 
 
+# where LibreOffice installs itself when it is not on PATH (the usual case on Windows and
+# macOS): (platform prefix, folder relative to a root or an environment variable, name)
+_INSTALLED = (
+    ("win", "%ProgramFiles%/LibreOffice/program", "soffice.exe"),
+    ("win", "%ProgramFiles(x86)%/LibreOffice/program", "soffice.exe"),
+    ("win", "%LOCALAPPDATA%/Programs/LibreOffice/program", "soffice.exe"),
+    ("darwin", "/Applications/LibreOffice.app/Contents/MacOS", "soffice"),
+    ("darwin", "~/Applications/LibreOffice.app/Contents/MacOS", "soffice"),
+    ("linux", "/opt/libreoffice/program", "soffice"),
+    ("linux", "/usr/lib/libreoffice/program", "soffice"),
+)
+
+
+def soffice_candidates(
+    platform: str = sys.platform, environ: dict[str, str] | None = None, home: str | None = None
+) -> list[Path]:
+    """Where LibreOffice may be, in order: $KXREPORT_SOFFICE (an explicit choice wins), the
+    PATH, then the standard install folders of the platform (Windows: Program Files;
+    macOS: /Applications)."""
+    env = dict(os.environ) if environ is None else environ
+    found: list[Path] = []
+    if env.get("KXREPORT_SOFFICE"):
+        found.append(Path(env["KXREPORT_SOFFICE"]))
+    names = ("soffice.exe", "soffice.com") if platform == "win32" else ("soffice", "libreoffice")
+    for name in names:
+        on_path = shutil.which(name, path=env.get("PATH"))
+        if on_path:
+            found.append(Path(on_path))
+    for prefix, folder, name in _INSTALLED:
+        if not platform.startswith(prefix):
+            continue
+        for variable in ("ProgramFiles", "ProgramFiles(x86)", "LOCALAPPDATA"):
+            token = f"%{variable}%"
+            if token in folder:
+                if not env.get(variable):
+                    folder = ""
+                    break
+                folder = folder.replace(token, env[variable])
+        if folder.startswith("~"):
+            folder = str(Path(home or Path.home()) / folder[2:])
+        if folder:
+            found.append(Path(folder) / name)
+    return list(dict.fromkeys(found))
+
+
 def soffice() -> str | None:
     """The LibreOffice executable, or None when it is not installed."""
-    for name in ("soffice", "libreoffice"):
-        found = shutil.which(name)
-        if found:
-            return found
+    for candidate in soffice_candidates():
+        if candidate.is_file():
+            return str(candidate)
     return None
+
+
+def uno_python_candidates(executable: str | None, platform: str = sys.platform) -> list[str]:
+    """Pythons that may import ``uno``, in order: $KXREPORT_UNO_PYTHON, the one LibreOffice
+    brings (Windows: program/python.exe; macOS: Contents/Resources/python; Linux builds
+    from libreoffice.org: program/python), this one, the system's (python3-uno)."""
+    program = Path(executable).resolve().parent if executable else None
+    candidates = [os.environ.get("KXREPORT_UNO_PYTHON")]
+    if program is not None:
+        if platform == "win32":
+            candidates.append(str(program / "python.exe"))
+        elif platform == "darwin":
+            candidates.append(str(program.parent / "Resources" / "python"))
+        else:
+            candidates.append(str(program / "python"))
+    candidates.append(sys.executable)
+    if platform != "win32":
+        candidates += ["/usr/bin/python3", shutil.which("python3")]
+    return list(dict.fromkeys(c for c in candidates if c))
 
 
 def check_available(hint: str = INSTALL_HINT) -> None:
@@ -186,24 +249,15 @@ START_TIMEOUT = 60.0
 
 @functools.cache  # found once per process
 def uno_python() -> str | None:
-    """A Python that can ``import uno``: $KXREPORT_UNO_PYTHON, the one inside LibreOffice,
-    this one, or the system's (python3-uno). None where there is none (or on Windows)."""
-    found = None
-    if sys.platform != "win32":
-        executable = soffice()
-        program = Path(executable).resolve().parent if executable else None
-        candidates = [
-            os.environ.get("KXREPORT_UNO_PYTHON"),
-            str(program / "python") if program else None,
-            sys.executable,
-            "/usr/bin/python3",
-            shutil.which("python3"),
-        ]
-        for candidate in dict.fromkeys(c for c in candidates if c):
-            if Path(candidate).is_file() and _imports_uno(candidate):
-                found = candidate
-                break
-    return found
+    """A Python that can ``import uno`` (:func:`uno_python_candidates`), or None. Not on
+    Windows: the bridge's process control (a session, a death signal) is POSIX's, so there
+    each conversion is one ``soffice --convert-to`` call."""
+    if sys.platform == "win32":
+        return None
+    for candidate in uno_python_candidates(soffice()):
+        if Path(candidate).is_file() and _imports_uno(candidate):
+            return candidate
+    return None
 
 
 def _bridge_environment() -> dict[str, str]:
