@@ -845,6 +845,49 @@ def sheet(
     _say(f"已写入 {target}")
 
 
+@_command(
+    "检查这台电脑能生成哪些格式：Python 和 kxreport 的版本、LibreOffice 和它的 UNO 接口、"
+    "公文用的每种字体（已安装，或 PDF 用哪种字体代替）、缓存文件夹；缺少的部分给出 Debian/Ubuntu、"
+    "Windows、macOS 上的安装命令。要生成的格式所需的都齐全时退出码为 0，否则为 1。\n\n"
+    "示例：kxreport doctor -f pdf\n\n"
+    "示例：kxreport doctor --format json"
+)
+def doctor(
+    formats: Annotated[
+        list[str] | None,
+        typer.Option(
+            "-f",
+            "--for",
+            help="要生成的格式（md、docx、html、pdf，可重复；默认 md 和 docx）",
+            metavar="格式",
+            autocompletion=_completes(FORMATS),
+        ),
+    ] = None,
+    output: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            help="text（默认）或 json（供 CI 使用）",
+            metavar="方式",
+            autocompletion=_completes(("text", "json")),
+        ),
+    ] = "text",
+) -> None:
+    from .doctor import as_json, as_text, checks, verdict
+    from .writers import DEFAULT_FORMATS
+
+    chosen = list(dict.fromkeys(formats)) if formats else list(DEFAULT_FORMATS)
+    unknown = [f for f in chosen if f not in FORMATS]
+    if unknown:
+        _fail(UsageError(f"-f 只能是 {'、'.join(FORMATS)}，不能是“{unknown[0]}”"))
+    if output not in ("text", "json"):
+        _fail(UsageError(f"--format 只能是 text 或 json，不能是“{output}”"))
+    found = checks()
+    sys.stdout.write(as_json(found, chosen) if output == "json" else as_text(found, chosen))
+    if not verdict(found, chosen):
+        raise typer.Exit(1)
+
+
 def _load_rules(paths: list[Path] | None) -> tuple[Any, ...]:
     """User stale-wording rules; a broken rules file stops the command (exit 1)."""
     if not paths:
