@@ -256,6 +256,35 @@ def validate(
         raise typer.Exit(1)
 
 
+def _rebuild_command(
+    source: Path,
+    out_dir: Path | None,
+    formats: tuple[str, ...],
+    templates: Path | None,
+    root: Path | None,
+    strict: bool,
+) -> str:
+    """The exact ``kxreport build`` that brings ``source``'s outputs up to date, as ``build
+    --check`` was called: the same output folder, formats, templates and root."""
+    import shlex
+
+    from .writers import DEFAULT_FORMATS
+
+    words = ["kxreport", "build", str(source)]
+    if out_dir is not None:
+        words += ["-o", str(out_dir)]
+    if formats != DEFAULT_FORMATS:
+        for name in formats:
+            words += ["-f", name]
+    if templates is not None:
+        words += ["--templates", str(templates)]
+    if root is not None:
+        words += ["--root", str(root)]
+    if strict:
+        words.append("--strict")
+    return " ".join(shlex.quote(word) for word in words)
+
+
 @_command(
     "生成文档：检查年度文件，无误后写出 <输出文件夹>/<文件名>.md 和 .docx（GB/T 9704 公文格式）。"
     "有错误的文件列出问题、不写也不改任何文件，其余文件照常生成；有文件失败时退出码为 1。"
@@ -341,7 +370,8 @@ def build(
         reporter.file(
             outcome.source, outcome.diagnostics, _verdict(outcome, check), not outcome.failed
         )
-        reporter.stale(outcome.source, outcome.stale)
+        fix = _rebuild_command(outcome.source, out_dir, chosen, templates, root, strict)
+        reporter.stale(outcome.source, outcome.stale, fix)
         if outcome.error and diagnostics != "json":
             _say(f"错误：{outcome.error}", "red")
         if diagnostics == "text":
@@ -349,6 +379,8 @@ def build(
                 _say(f"已写入 {path}")
             for path, reason in outcome.stale:
                 _say(f"  需要重新生成：{path}（{reason}）")
+            if outcome.stale:
+                _say(f"  请运行：{fix}")
 
     if watch:
         from .watch import watch as watch_loop

@@ -172,18 +172,20 @@ class Reporter:
         if self.style != "json":
             say(f"{plain(path)}：{verdict}（{summary(diagnostics)}）")
 
-    def stale(self, source: object, outputs: list[tuple[Any, str]]) -> None:
-        """Outputs of ``source`` that ``build --check`` found missing or out of date: an
-        annotation on each output (github), a list in the file's entry (json)."""
+    def stale(self, source: object, outputs: list[tuple[Any, str]], fix: str) -> None:
+        """Outputs of ``source`` that ``build --check`` found missing or out of date, with
+        ``fix``, the exact command that rebuilds them: an annotation on each output
+        (github), a list in the file's entry (json)."""
         if not outputs:
             return
         if self.style == "json" and self.files:
             self.files[-1]["stale"] = [
                 {"path": _encodable(str(path)), "reason": reason} for path, reason in outputs
             ]
+            self.files[-1]["fix"] = _encodable(fix)
         elif self.style == "github":
             for path, reason in outputs:
-                message = f"{path}{reason}：请运行 kxreport build {source} 重新生成并提交"
+                message = f"{path}{reason}：请运行 {fix} 重新生成并提交"
                 title = _escape_property("kxreport stale-output")
                 print(
                     f"::error file={_escape_property(plain(path))},title={title}::"

@@ -133,6 +133,9 @@ class Runner:
         for step in spec["runs"]["steps"]:
             if "run" not in step:
                 continue  # setup-python and the cache are GitHub's own actions
+            condition = step.get("if", "")
+            if "' pdf '" in condition and "pdf" not in values["formats"].split():
+                continue  # the LibreOffice install, only for pdf (GitHub evaluates the if)
             env = {
                 key: re.sub(r"\$\{\{ inputs\.([\w-]+) \}\}", lambda m: values[m[1]], str(value))
                 for key, value in step.get("env", {}).items()
@@ -196,12 +199,45 @@ def test_the_check_job_annotates_every_problem_and_every_stale_output(repo, venv
     assert re.search(r"::(error|warning) file=reports/undated\.yaml,.*missing-date", done.stdout)
     (repo / "reports" / "broken.yaml").unlink()
     (repo / "reports" / "undated.yaml").unlink()
+    # a fresh repository keeps no dist/: the check makes the documents, compares nothing
+    (done,) = runner.job("check")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "::notice title=kxreport::dist 没有提交到仓库" in done.stdout
+    assert not (repo / "dist").exists()
+    # once dist/ is kept (the publish job commits it), a changed year file is stale, and
+    # the hint is the exact command that brings it up to date
+    assert [r.returncode for r in runner.job("publish")] == [0, 0]
+    changed = STRICT_EXAMPLES[0]
+    source = repo / "reports" / changed.name
+    source.write_text(
+        source.read_text(encoding="utf-8").replace("year: ", "# 改过\nyear: ", 1)
+        + "closing: 新的结束语。\n",
+        encoding="utf-8",
+    )
     (done,) = runner.job("check")
     assert done.returncode == 1
     stale = re.findall(r"::error file=(dist/[^,]+),title=kxreport stale-output::", done.stdout)
-    expected = {f"dist/{p.stem}{s}" for p in STRICT_EXAMPLES for s in (".md", ".docx")}
-    assert set(stale) == expected
-    assert "缺少" in done.stdout
+    assert set(stale) == {f"dist/{changed.stem}{s}" for s in (".md", ".docx")}
+    fix = f"kxreport build reports/{changed.name} -o dist --strict"
+    assert f"请运行 {fix} 重新生成并提交" in done.stdout
+    rebuilt = subprocess.run(
+        fix.split(), cwd=repo, env=runner.env, capture_output=True, text=True, check=False
+    )
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    (done,) = runner.job("check")
+    assert done.returncode == 0, done.stdout
+
+
+def test_the_action_installs_libreoffice_and_fonts_only_for_pdf():
+    steps = load(ACTION)["runs"]["steps"]
+    installs = [step for step in steps if "apt-get install" in step.get("run", "")]
+    (install,) = installs
+    assert "' pdf '" in install["if"]
+    for package in ("libreoffice-writer-nogui", "python3-uno", "texlive-lang-chinese"):
+        assert package in install["run"]
+    assert "kxreport doctor -f pdf" in install["run"]
+    cached = [s for s in steps if s.get("uses", "").startswith("actions/cache") and "apt" in str(s)]
+    assert cached and cached[0]["if"] == install["if"]
 
 
 def test_the_publish_job_commits_only_real_changes_and_then_the_check_passes(repo, venv):
