@@ -34,10 +34,10 @@ def read(path: Path) -> Read:
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
         raise UsageError(
-            f"{path}：不能导入“{path.suffix or '无扩展名'}”文件；可以导入 " + "、".join(SUFFIXES)
+            f"不能导入“{path.suffix or '无扩展名'}”文件；可以导入 " + "、".join(SUFFIXES)
         )
     if suffix in SHEET_SUFFIXES:
-        raise UsageError(f"{path}：Excel 填报表要单独导入（kxreport import {path.name}）")
+        raise UsageError(f"Excel 填报表要单独导入（kxreport import {path.name}）")
     data = read_regular(path, MAX_SOURCE_BYTES)
     if suffix in TEXT_SUFFIXES:
         return Read(read_text(decode(data, path), markdown=suffix in (".md", ".markdown")))
@@ -61,7 +61,7 @@ def decode(data: bytes, path: Path) -> str:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise UsageError(f"{path}：无法识别文件的编码（应为 UTF-8 或 GBK）")
+    raise UsageError("无法识别文件的编码（应为 UTF-8 或 GBK）：请另存为 UTF-8 后再导入")
 
 
 # --- plain text and Markdown --------------------------------------------------------------

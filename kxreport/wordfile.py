@@ -30,23 +30,91 @@ def made_by_kxreport(data: bytes) -> bool:
     return b"<Application>kxreport</Application>" in app
 
 
-def read_docx(data: bytes, path: Path) -> list[Block]:
+# What a Word file may unpack to before anything is parsed (a report with pictures is a few
+# tens of megabytes; a zip bomb is gigabytes): each part, all parts, and how far a large
+# part may expand from what it takes in the file.
+MAX_PARTS = 2000
+MAX_PART_BYTES = 64 * 1024 * 1024
+MAX_UNPACKED = 256 * 1024 * 1024
+MAX_RATIO = 200  # a part of over 1 MB unpacked, against its compressed size
+NOT_WORD = "不是有效的 Word（.docx）文件"
+RESAVE = "请在 Word 或 WPS 中打开，另存为 .docx 后再导入"
+
+
+def check_package(data: bytes) -> str | None:
+    """Why ``data`` is not a Word package kxreport will open (in Chinese), or None: not a
+    zip, parts with one name or that are links, or parts that would unpack too far. Read
+    from the zip's directory only: nothing is decompressed here, and later reads never
+    return more than the sizes checked here (zipfile stops at the declared size)."""
+    import stat
     import zipfile
 
-    import docx
-    from docx.opc.exceptions import PackageNotFoundError
-
     try:
-        document = docx.Document(io.BytesIO(data))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise OutputError(f"{path}：不是有效的 Word（.docx）文件：{exc}") from None
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            infos = package.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return f"{NOT_WORD}（不是 zip 格式的文件，可能是旧的 .doc 或改了扩展名）：{RESAVE}"
+    if len(infos) > MAX_PARTS:
+        return f"{NOT_WORD}（部件多达 {len(infos)} 个）"
+    names = [info.filename for info in infos]
+    if len(set(names)) != len(names):
+        return f"{NOT_WORD}（文件结构损坏：有重名的部件）：{RESAVE}"
+    if any(stat.S_ISLNK(info.external_attr >> 16) for info in infos):
+        return f"{NOT_WORD}（含有链接而不是内容）"
+    total = 0
+    for info in infos:
+        total += info.file_size
+        big = info.file_size > 1024 * 1024
+        if (
+            info.file_size > MAX_PART_BYTES
+            or total > MAX_UNPACKED
+            or (big and info.file_size > MAX_RATIO * max(info.compress_size, 1))
+        ):
+            return (
+                f"文件过大：解压后超过 {MAX_UNPACKED // 1024 // 1024} MB（或某一部分异常膨胀），"
+                "不像是一份工作总结，拒绝读取"
+            )
+    return None
+
+
+def read_docx(data: bytes, path: Path) -> list[Block]:
+    """The blocks of a Word file. A file that is not what it claims gets one Chinese
+    sentence (OutputError), never a traceback: the package is checked first, the XML is
+    parsed without entities, network or huge trees (python-docx's parser), and the values
+    Word would bound (list numbers, cell spans) are bounded before they are used."""
+    import os
+
+    problem = check_package(data)
+    if problem is not None:
+        raise OutputError(problem)
+    try:
+        return _read_docx(data)
+    except OutputError:
+        raise
+    except Exception:  # lxml, zipfile (bad CRC), python-docx on a structure it cannot take
+        if os.environ.get("KXREPORT_DEBUG") not in (None, "", "0"):
+            raise
+        raise OutputError(f"{NOT_WORD}（内容损坏或结构无法识别）：{RESAVE}") from None
+
+
+MAX_SPAN = 64  # columns a table cell may span (python-docx makes one cell per column)
+
+
+def _read_docx(data: bytes) -> list[Block]:
+    import docx
+
+    document = docx.Document(io.BytesIO(data))
+    body = document.element.body
+    for tag in ("gridSpan", "gridBefore", "gridAfter"):
+        for node in body.iter(_W + tag):
+            node.set(_W + "val", str(_bounded(node.get(_W + "val"), 1, 0, MAX_SPAN)))
     numbering = _Numbering(document)
     styles = _Styles(document)
     blocks: list[Block] = []
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
-    for index, element in enumerate(document.element.body.iterchildren(), start=1):
+    for index, element in enumerate(body.iterchildren(), start=1):
         if element.tag == _W + "p":
             paragraph = Paragraph(element, document)
             block = _paragraph(paragraph, numbering, styles)
@@ -59,6 +127,17 @@ def read_docx(data: bytes, path: Path) -> list[Block]:
             if rows:
                 blocks.append(Block(rows=rows, line=index))
     return blocks + _imprint_in_footer(document)
+
+
+def _bounded(text: str | None, default: int, low: int, high: int) -> int:
+    """A number Word wrote in an attribute, as an int in [low, high]; ``default`` when it
+    is not a number (“abc”, 5,000 digits)."""
+    value = (text or "").strip()
+    if not re.fullmatch(r"-?\d+", value):
+        return default
+    if len(value) > 15:  # never converted: a number of thousands of digits costs time
+        return low if value.startswith("-") else high
+    return min(max(int(value), low), high)
 
 
 def _imprint_in_footer(document: Any) -> list[Block]:
@@ -215,6 +294,13 @@ def _alignment(paragraph: Any, style: Any, styles: _Styles) -> str | None:
     return None
 
 
+# Word's own bounds on numbering, and ours on what a file may ask of it
+MAX_LEVEL = 8
+MAX_NUMBER = 32767  # Word's largest list start
+MAX_LABEL = 64  # characters of a level's label pattern (“第%1章”, “（%2）”)
+MAX_LISTS = 10000
+
+
 class _Numbering:
     """Word's automatic numbering: the label ("一、", "（二）", "3.") each numbered paragraph
     shows, computed from numbering.xml as Word counts it."""
@@ -228,24 +314,31 @@ class _Numbering:
         except (KeyError, NotImplementedError, AttributeError):
             return
         abstract: dict[str, dict[int, tuple[str, str, int]]] = {}
-        for node in root.findall(_W + "abstractNum"):
+        for node in root.iterchildren(_W + "abstractNum"):
+            if len(abstract) >= MAX_LISTS:
+                break
             levels = {}
-            for lvl in node.findall(_W + "lvl"):
-                levels[int(lvl.get(_W + "ilvl", "0"))] = (
-                    _val(lvl, "numFmt", "decimal"),
-                    _val(lvl, "lvlText", ""),
-                    int(_val(lvl, "start", "1") or 1),
-                )
+            for lvl in node.iterchildren(_W + "lvl"):
+                ilvl = _bounded(lvl.get(_W + "ilvl"), -1, -1, MAX_LEVEL + 1)
+                if 0 <= ilvl <= MAX_LEVEL:  # Word has nine levels, 0 to 8
+                    text = _val(lvl, "lvlText", "")
+                    levels[ilvl] = (
+                        _val(lvl, "numFmt", "decimal")[:40],
+                        text if len(text) <= MAX_LABEL else "",
+                        _bounded(_val(lvl, "start", "1"), 1, 0, MAX_NUMBER),
+                    )
             abstract[node.get(_W + "abstractNumId", "")] = levels
-        for node in root.findall(_W + "num"):
+        for node in root.iterchildren(_W + "num"):
+            if len(self.formats) >= MAX_LISTS:
+                break
             ref = node.find(_W + "abstractNumId")
             levels = dict(abstract.get(ref.get(_W + "val", "") if ref is not None else "", {}))
-            for override in node.findall(_W + "lvlOverride"):
+            for override in node.iterchildren(_W + "lvlOverride"):
                 start = override.find(_W + "startOverride")
-                ilvl = int(override.get(_W + "ilvl", "0"))
+                ilvl = _bounded(override.get(_W + "ilvl"), -1, -1, MAX_LEVEL + 1)
                 if start is not None and ilvl in levels:
                     fmt, text, _ = levels[ilvl]
-                    levels[ilvl] = (fmt, text, int(start.get(_W + "val", "1")))
+                    levels[ilvl] = (fmt, text, _bounded(start.get(_W + "val"), 1, 0, MAX_NUMBER))
             self.formats[node.get(_W + "numId", "")] = levels
         for style in document.styles:
             num = _num_pr(getattr(style, "element", None))
@@ -302,7 +395,7 @@ def _num_pr(element: Any) -> tuple[str, int] | None:
     if num_id is None:
         return None
     level = ilvl.get(_W + "val", "0") if ilvl is not None else "0"
-    return num_id.get(_W + "val", ""), int(level) if level.isdigit() else 0
+    return num_id.get(_W + "val", "")[:40], _bounded(level, 0, 0, MAX_LEVEL)
 
 
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
@@ -312,6 +405,8 @@ _HEAVENLY = "甲乙丙丁戊己庚辛壬癸"
 def _format_number(n: int, fmt: str) -> str:
     from .numbering import cn_number
 
+    if not 0 < n <= MAX_NUMBER:
+        return str(n)  # beyond what Word numbers in words: the digits
     if fmt in (
         "chineseCounting",
         "chineseCountingThousand",
@@ -331,7 +426,7 @@ def _format_number(n: int, fmt: str) -> str:
     if fmt in ("lowerLetter", "upperLetter"):
         letter = chr(ord("a") + (n - 1) % 26)
         return letter.upper() if fmt == "upperLetter" else letter
-    if fmt in ("lowerRoman", "upperRoman"):
+    if fmt in ("lowerRoman", "upperRoman") and n < 4000:
         roman = _roman(n)
         return roman if fmt == "upperRoman" else roman.lower()
     return str(n)
