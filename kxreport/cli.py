@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from pathlib import Path
@@ -11,7 +12,7 @@ import typer
 from typer.core import TyperCommand, TyperGroup
 
 from . import __version__, i18n
-from .errors import DataError, KxreportError, UsageError
+from .errors import DataError, KxreportError, OutputError, UsageError
 from .help import Context as HelpContext
 from .kinds import DIAGNOSTIC_STYLES, DOC_KINDS, ORG_LEVELS, STATS_FORMATS
 from .writers import FORMATS, formats_help
@@ -627,9 +628,7 @@ def import_(
         ),
     ] = None,
 ) -> None:
-    from .files import write_new
-    from .importing import expand_sources, import_file, outputs_for, summary_line
-    from .readers import SHEET_SUFFIXES
+    from .importing import expand_sources, outputs_for
 
     if kind not in (None, "summary", "plan"):
         _fail(UsageError(f"--kind 只能是 summary 或 plan，不能是“{kind}”"))
@@ -641,29 +640,26 @@ def import_(
         targets = outputs_for(sources, output, force=force)
     except KxreportError as exc:
         _fail(exc)
+    # each source on its own (one that fails is said and the others go on), every output
+    # planned before anything is written, so that two never land on one file
+    planned: dict[Path, list[tuple[Path, str, str]]] = {}
     failed = 0
 
     def one(source: Path) -> None:
         nonlocal failed
-        if source.suffix.lower() in SHEET_SUFFIXES:
-            failed += _import_sheet(source, targets[source], force)
-            return
         try:
-            results = import_file(source, targets[source], org=org, year=year, kind=kind)
-            for result in results:
-                if result.output.exists() and not force:
-                    raise UsageError(
-                        f"{result.output} 已经存在：不会覆盖它（确实要覆盖请加 --force）"
-                    )
-            for result in results:
-                write_new(result.output, result.text, force=force)
+            planned[source] = _plan_import(source, targets[source], org, year, kind)
+        except DataError as exc:
+            _reporter("text").file(source, exc.diagnostics, "未导入", False)
+            failed += 1
         except KxreportError as exc:
             _say(f"{source}：{exc}", "red")
             failed += 1
-            return
-        for result in results:
-            _say(f"已导入 {source} → {result.output}")
-            _say("  " + summary_line(result.imported))
+        except Exception as exc:  # a defect: said for this source, the batch goes on
+            if os.environ.get("KXREPORT_DEBUG") not in (None, "", "0"):
+                raise
+            _say(f"{source}：内部错误：{type(exc).__name__}（这是 kxreport 的缺陷，请报告）", "red")
+            failed += 1
 
     console = _stderr()
     if console.is_terminal and len(sources) > 1:
@@ -673,29 +669,79 @@ def import_(
     else:
         for source in sources:
             one(source)
+    failed += _write_imports(planned, sources, force)
     if len(sources) > 1:
         _say(f"共 {len(sources)} 份材料：{len(sources) - failed} 份导入，{failed} 份失败")
     if failed:
         raise typer.Exit(1)
 
 
-def _import_sheet(source: Path, target: Path, force: bool) -> int:
-    """A filled 指标填报表 as a new unit year file; 1 when it failed (said), else 0."""
-    from .files import write_new
-    from .sheet import import_sheet
+def _plan_import(
+    source: Path, target: Path, org: str | None, year: int | None, kind: str | None
+) -> list[tuple[Path, str, str]]:
+    """What importing ``source`` would write: (year file, its text, the summary line), each
+    text checked to read back."""
+    from .importing import import_file, summary_line
+    from .readers import SHEET_SUFFIXES
+    from .source import reads_back
 
-    try:
+    if source.suffix.lower() in SHEET_SUFFIXES:
+        from .sheet import import_sheet
+
         filled, text = import_sheet(source)
-        write_new(target, text, force=force)
-    except DataError as exc:
-        _reporter("text").file(source, exc.diagnostics, "未导入", False)
-        return 1
-    except KxreportError as exc:
-        _say(f"{source}：{exc}", "red")
-        return 1
-    _say(f"已导入 {source} → {target}")
-    _say(f"  {filled.unit}：{len(filled.counts)} 项指标")
-    return 0
+        plans = [(target, text, f"{filled.unit}：{len(filled.counts)} 项指标")]
+    else:
+        results = import_file(source, target, org=org, year=year, kind=kind)
+        plans = [(r.output, r.text, summary_line(r.imported)) for r in results]
+    for output, text, _ in plans:
+        problems = reads_back(text, str(output))
+        if problems:
+            raise OutputError(
+                f"导入结果无法作为年度文件读回（{problems[0].message}），没有写入：这是 kxreport 的缺陷，请报告"
+            )
+    return plans
+
+
+def _write_imports(
+    planned: dict[Path, list[tuple[Path, str, str]]], sources: list[Path], force: bool
+) -> int:
+    """Write every source's year files, or none of a source's when one of them would land
+    on a file another source of the batch writes, on a source, or (without --force) on an
+    existing file. Returns how many sources failed here."""
+    from .files import write_new
+
+    owners: dict[Path, list[Path]] = {}
+    for source, plans in planned.items():
+        for output, _, _ in plans:
+            owners.setdefault(output.resolve(), []).append(source)
+    inputs = {s.resolve() for s in sources}
+    failed = 0
+    for source, plans in planned.items():
+        problem = None
+        for output, _, _ in plans:
+            others = [o for o in owners[output.resolve()] if o != source]
+            if others:
+                problem = f"{output} 也是 {others[0]} 的导入结果：两份材料不会写进同一个文件，请分别导入到不同的文件夹"
+            elif output.resolve() in inputs:
+                problem = f"{output} 是要导入的材料本身：不会覆盖它"
+            elif output.exists() and not force:
+                problem = f"{output} 已经存在：不会覆盖它（确实要覆盖请加 --force）"
+            if problem:
+                break
+        if problem is None:
+            try:
+                for output, text, _ in plans:
+                    write_new(output, text, force=force)
+            except KxreportError as exc:
+                problem = str(exc)
+        if problem is not None:
+            _say(f"{source}：{problem}", "red")
+            failed += 1
+            continue
+        for output, _, said in plans:
+            _say(f"已导入 {source} → {output}")
+            _say("  " + said)
+    return failed
 
 
 def _merge_sheet(sources: list[Path], into: Path) -> None:

@@ -53,15 +53,44 @@ def read(path: Path) -> Read:
 
 
 def decode(data: bytes, path: Path) -> str:
-    """Text files from Chinese offices are UTF-8 or GB18030 (GBK); UTF-16 with a BOM too."""
+    """Text files from Chinese offices are UTF-8 or GB18030 (GBK); UTF-16 with a BOM, or
+    without one (Windows' “Unicode” text: its ASCII and line breaks carry NUL bytes)."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise UsageError(
+                "文件是 UTF-16 编码，但内容不完整（字节数为奇数或有损坏的字符）：请重新另存为 UTF-8"
+            ) from None
+    sixteen = _utf16_without_bom(data)
+    if sixteen is not None:
+        return sixteen
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
     raise UsageError("无法识别文件的编码（应为 UTF-8 或 GBK）：请另存为 UTF-8 后再导入")
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 text saved without a byte-order mark, told by its NUL bytes: text in UTF-8
+    or GBK has none, UTF-16 has one in every ASCII character and line break, all on even
+    offsets (big-endian) or all on odd ones (little-endian)."""
+    sample = data[:65536]
+    nuls = sample.count(0)
+    if nuls < 2 or nuls * 50 < len(sample):
+        return None
+    odd = sample[1::2].count(0)
+    encoding = "utf-16-le" if odd * 10 >= nuls * 9 else "utf-16-be" if odd * 10 <= nuls else None
+    if encoding is None:
+        return None
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError:
+        raise UsageError(
+            "文件像是没有字节顺序标记的 UTF-16 编码，但内容不完整：请重新另存为 UTF-8"
+        ) from None
 
 
 # --- plain text and Markdown --------------------------------------------------------------

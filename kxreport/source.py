@@ -328,6 +328,21 @@ def _read_on(
     return source, None, syntax, found
 
 
+def reads_back(text: str, name: str = "<导入结果>") -> list[Diagnostic]:
+    """The problems kxreport's reader finds in ``text`` (empty when it reads): a year file
+    written by kxreport must read back (``import``'s last guard before writing)."""
+    problem = forbidden_char_message(text)
+    source = SourceFile(name, text)
+    if problem is not None:
+        return [source.diagnostic(0, 0, "error", "control-char", problem)]
+    root, syntax = _compose(source)
+    if syntax is not None:
+        return syntax
+    if root is None:
+        return [source.diagnostic(0, 0, "error", "empty", "文件是空的")]
+    return []
+
+
 def project_root(path: str | Path, root: str | Path | None = None) -> Path:
     """The folder a year file's references must stay in: ``root`` or the file's folder."""
     return Path(os.path.realpath(root if root is not None else Path(path).parent))

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..readers import Block
-from ..text import FORBIDDEN_CHARS, normalize_punctuation
+from ..text import FORBIDDEN_CHARS, normalize_punctuation, without_bidi_controls
 from . import words
 
 _LABELS = "|".join(sorted(map(re.escape, words.FURNITURE_LABELS), key=len, reverse=True))
@@ -50,8 +50,9 @@ def clean(text: str) -> str:
     """Simplified characters, full-width punctuation, single spaces, no pinyin notes."""
     from ..text import to_simplified
 
-    # characters a year file cannot hold (controls, lone surrogates) are not text
-    text = FORBIDDEN_CHARS.sub("", text)
+    # characters a year file cannot hold (controls, lone surrogates) are not text, nor are
+    # the controls that reorder what a reader sees
+    text = without_bidi_controls(FORBIDDEN_CHARS.sub("", text))
     text = _PINYIN.sub("", text.replace("\u3000", " ").replace("\xa0", " "))
     text = to_simplified(text)
     text = re.sub(r"[ \t]+", " ", text).strip()

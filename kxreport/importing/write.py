@@ -145,6 +145,11 @@ def outputs_for(sources: list[Path], output: Path | None, *, force: bool) -> dic
     folder = output is not None and (
         output.is_dir() or output.suffix.lower() not in (".yaml", ".yml")
     )
+    if folder and output is not None and output.exists() and not output.is_dir():
+        raise UsageError(
+            f"-o {output} 是一个已有的文件，不是文件夹也不是 .yaml 年度文件："
+            "请写年度文件名（例如 -o 2023.yaml）或文件夹（例如 -o counties/）"
+        )
     if output is not None and not folder and len(sources) > 1:
         raise UsageError("导入多份材料时 -o 应是文件夹，每份材料写一个年度文件")
     targets: dict[Path, Path] = {}
