@@ -12,6 +12,7 @@ part of a word (统一, 千方百计, 5G) and bare numbers without a measure wor
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -188,7 +189,13 @@ def _mask(text: str) -> str:
 
 
 def mentions(text: str) -> list[Mention]:
-    """Every count written in ``text``, in order."""
+    """Every count written in ``text``, in order (read once per text: import asks of one
+    paragraph several times)."""
+    return list(_mentions(text))
+
+
+@functools.lru_cache(maxsize=4096)
+def _mentions(text: str) -> tuple[Mention, ...]:
     masked = _mask(text)
     spans: list[tuple[int, int, Count]] = []
     for m in re.finditer(_CANDIDATE, masked):
@@ -210,7 +217,7 @@ def mentions(text: str) -> list[Mention]:
             label = found[-1].label  # "新引进人才154人，累计达1145人"
         label = label or "数字"
         found.append(Mention(start, end, text[start:end], count, label))
-    return found
+    return tuple(found)
 
 
 def _reading(m: re.Match[str], masked: str) -> Count | None:

@@ -95,12 +95,13 @@ def _utf16_without_bom(data: bytes) -> str | None:
 
 # --- plain text and Markdown --------------------------------------------------------------
 
-_MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
-_MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
-_MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_MD_HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
+# bounded, and a bracket never inside the text: “[[[[…” costs one pass, not one per bracket
+_MD_IMAGE = re.compile(r"!\[[^\[\]\n]{0,500}\]\([^()\s]{0,2000}\)")
+_MD_LINK = re.compile(r"\[([^\[\]\n]{0,500})\]\([^()\s]{0,2000}\)")
 _MD_LIST = re.compile(r"^[-*+•]\s+(?=\S)")
-_MD_BOLD = re.compile(r"\*\*(.+?)\*\*|__(.+?)__")
-_MD_BOLD_LEAD = re.compile(r"^\*\*(.+?)\*\*(.*)$")
+_MD_BOLD = re.compile(r"\*\*([^*\n]{1,500}?)\*\*|__([^_\n]{1,500}?)__")
+_MD_BOLD_LEAD = re.compile(r"^\*\*([^*\n]{1,500}?)\*\*(.*)$")
 _HTML_TAG = re.compile(r"<[^>]{1,200}>")
 _RIGHT = re.compile(r'^<p\s+align="right">(.*)</p>$', re.IGNORECASE)
 
@@ -139,7 +140,7 @@ def read_text(text: str, *, markdown: bool = False) -> list[Block]:
             if heading:
                 level = len(heading[1])
                 block.style_level = 0 if level == 1 else min(level - 1, 4)
-                line = heading[2]
+                line = _without_closing_hashes(heading[2])
             line = _MD_LINK.sub(r"\1", _MD_IMAGE.sub("", line))
             bold = _MD_BOLD_LEAD.match(line)
             if bold:
@@ -156,6 +157,16 @@ def read_text(text: str, *, markdown: bool = False) -> list[Block]:
         if block.text or block.rows:
             blocks.append(block)
     return blocks
+
+
+def _without_closing_hashes(text: str) -> str:
+    """A heading's text without the closing ``#``s of ``## 标题 ##`` (a ``#`` against the
+    words stays: “C#”), in one pass (a regex for it backtracks on a long line)."""
+    text = text.rstrip()
+    bare = text.rstrip("#")
+    if bare != text and (not bare or bare[-1] in " \t"):
+        return bare.rstrip()
+    return text
 
 
 _MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>~&])")

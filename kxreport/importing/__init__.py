@@ -28,6 +28,7 @@ from .imported import Context, Imported
 from .outline import outline
 from .write import expand_sources, outputs_for, summary_line, to_yaml
 
+MAX_CHARACTERS = 500_000  # of text in one source: a 200-page report has some 20万字
 NOTHING_TO_IMPORT = "没有可导入的文字：文件是空的，或只有图片、页眉页脚和网页上的导航、来源等杂项"
 
 __all__ = [
@@ -282,6 +283,14 @@ def import_read(
     kind: str | None = None,
 ) -> list[Imported]:
     """What a read source gives: one year file, or one per sample of a page holding several."""
+    size = sum(
+        len(b.text or "") + sum(len(c) for row in b.rows or [] for c in row) for b in found.blocks
+    )
+    if size > MAX_CHARACTERS:
+        raise KxreportError(
+            f"材料太长：约 {size // 10000} 万字，超过 {MAX_CHARACTERS // 10000} 万字的上限"
+            "（一年的总结通常不到 5 万字）：请只导入需要的部分"
+        )
     cleaned = clean_blocks(found.blocks)
     for key, value in found.published.items():
         cleaned.published.setdefault(key, value)
