@@ -88,8 +88,9 @@ def punctuate(path: Path) -> Formatted:
 def add_counts(path: Path) -> Formatted:
     """Add a ``counts`` entry for each count written in prose (the overview's, a part's
     intro, an item's) and not yet recorded (the same extractor as ``import``), keeping
-    everything else."""
-    return _rewrite(path, _add_counts)
+    everything else. A file ``validate`` rejects is not touched: the counts go where its
+    structure says, so it must be right first."""
+    return _rewrite(path, _add_counts, valid_only=True)
 
 
 def _add_counts(data: Any) -> int:
@@ -156,18 +157,26 @@ def _item_tree(items: Any) -> Any:
             yield from _item_tree(item.get("items"))
 
 
-def _rewrite(path: Path, change: Callable[[Any], int]) -> Formatted:
-    """Apply ``change`` to the round-trip data of ``path`` and replace the file atomically
-    when something changed and the result reads back as the changed data."""
-    from ruamel.yaml.util import load_yaml_guess_indent
+def _rewrite(path: Path, change: Callable[[Any], int], *, valid_only: bool = False) -> Formatted:
+    """Apply ``change`` to the round-trip data of ``path`` (and take out any bidirectional
+    control, in every mode) and replace the file atomically when something changed, the
+    result is within the year file's size limit and it reads back as the changed data.
+    ``valid_only``: refuse a file ``validate`` rejects (a rewrite that builds on its
+    structure, like --counts)."""
+    from .text import without_bidi_controls
 
     read = read_yaml(path)
     if not read.readable or read.source is None or read.repaired:
         raise DataError(read.diagnostics)
+    if valid_only:
+        from .loader import load
+
+        errors = load(path).errors
+        if errors:
+            raise DataError(errors)
     newline = "\r\n" if "\r\n" in read.source.text else "\n"
     text = read.source.text.replace("\r\n", "\n")
-    _, _, block_seq_indent = load_yaml_guess_indent(text)
-    yaml = _yaml(block_seq_indent or 0)
+    yaml = _yaml(sequence_indent(text))
     data = yaml.load(text)
     if _dump(yaml, data) != text:
         raise OutputError(
@@ -175,14 +184,47 @@ def _rewrite(path: Path, change: Callable[[Any], int]) -> Formatted:
             "请先把缩进统一为两个空格"
         )
     changed = change(data)
+    changed += _convert(data, without_bidi_controls)
     if changed:
         result = _dump(yaml, data)
-        if _plain_data(yaml.load(result)) != _plain_data(data):
-            raise OutputError(f"{path}：改写结果读回后与原数据不一致，文件未修改")
         raw = read_regular(path, MAX_BYTES)
         bom = b"\xef\xbb\xbf" if raw.startswith(b"\xef\xbb\xbf") else b""
-        rewrite_in_place(Path(path), bom + result.replace("\n", newline).encode("utf-8"))
+        new = bom + result.replace("\n", newline).encode("utf-8")
+        if len(new) > MAX_BYTES:
+            raise OutputError(
+                f"{path}：改写后的文件有 {len(new) / 1024 / 1024:.1f} MB，超过年度文件 "
+                f"{MAX_BYTES // 1024 // 1024} MB 的上限（validate 会拒绝它），文件未修改；"
+                "请先把文件拆成几个片段（include）"
+            )
+        if _plain_data(_read_back(result)) != _plain_data(data):
+            raise OutputError(f"{path}：改写结果读回后与原数据不一致，文件未修改")
+        rewrite_in_place(Path(path), new)
     return Formatted(Path(path), changed)
+
+
+def sequence_indent(text: str) -> int:
+    """How far a file's list items (“- ”) stand in from their key, in one pass over its
+    lines (ruamel's own guess loads the whole file once more)."""
+    import re
+
+    key = None
+    for line in text.split("\n"):
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        indent = len(line) - len(line.lstrip(" "))
+        if stripped.startswith("- ") and key is not None:
+            return max(indent - key, 0)
+        key = indent if re.match(r"[^#\-\s][^#]*:\s*(#.*)?$", stripped) else None
+    return 0
+
+
+def _read_back(text: str) -> Any:
+    """The data of ``text``, by the C parser when there is one (a round-trip load of a
+    large file is slow, and only the data is compared)."""
+    from ruamel.yaml import YAML
+
+    return YAML(typ="safe").load(text)
 
 
 def _plain_data(node: Any) -> Any:

@@ -150,9 +150,25 @@ def test_fmt_counts_leaves_out_a_label_with_a_placeholder(write_yaml):
             "全年举办科普讲座66场，为137家企业促成亿元贷款。",
         )
     )
+    before = path.read_bytes()
+    # the slot is an error: fmt --counts leaves a file validate rejects as it is
     done = runner.invoke(app, ["fmt", "--counts", str(path)])
-    assert done.exit_code == 0, done.output
-    assert "亿元贷款" not in path.read_text("utf-8").split("counts:")[1]
+    assert done.exit_code == 1 and "未修改" in done.output
+    assert path.read_bytes() == before
+    # and the extractor never records the slot's label
+    from ruamel.yaml import YAML
+
+    from kxreport.fmt import _add_counts
+
+    data = YAML().load(before.decode("utf-8"))
+    _add_counts(data)
+    labels = [
+        str(figure["label"])
+        for section in data["sections"]
+        for item in section.get("items") or []
+        for figure in item.get("counts") or []
+    ]
+    assert labels and not any("亿元贷款" in label for label in labels), labels
 
 
 OPENING = """\
