@@ -93,16 +93,16 @@ def test_accuracy_on_the_held_out_batch_holds_its_floor():
     assert low == {}, figures
 
 
-# the second held-out batch, at its blind figures (its README): it may only go up
+# the second held-out batch, at its blind figures (its README) or above: it may only go up
 HOLDOUT_2_FLOOR = {
     "title": 0.70,
     "org": 0.55,
     "level": 0.65,
-    "year": 0.45,
-    "kind": 0.75,
+    "year": 0.50,
+    "kind": 0.80,
     "period": 0.75,
     "date": 0.90,
-    "all fields": 0.05,
+    "all fields": 0.10,
     "numbers recorded": 0.99,
     "honours recorded": 0.0,
 }
@@ -115,16 +115,16 @@ def test_accuracy_on_the_second_held_out_batch_holds_its_blind_floor():
     assert low == {}, figures
 
 
-# the third held-out batch, at its blind figures (its README): it may only go up
+# the third held-out batch, at its blind figures (its README) or above: it may only go up
 HOLDOUT_3_FLOOR = {
-    "title": 0.60,
+    "title": 0.70,
     "org": 0.70,
     "level": 0.75,
     "year": 0.80,
-    "kind": 0.60,
+    "kind": 0.80,
     "period": 0.80,
     "date": 0.95,
-    "all fields": 0.30,
+    "all fields": 0.40,
     "numbers recorded": 0.94,
     "honours recorded": 0.47,
 }
@@ -923,3 +923,58 @@ def test_a_name_without_a_place_is_warned_also_when_shared_with_an_agency(tmp_pa
     )
     done = CliRunner().invoke(app, ["validate", str(year_file)])
     assert ("没有写地名或单位名" in done.output) is warned, done.output
+
+
+# --- rules from the third held-out batch (made-up lines of the same shapes) ---------------
+
+
+def test_a_wenku_page_label_names_the_document_when_the_text_has_no_heading():
+    data = _imported(
+        "2019年某某乡科普工作计划__第1页\n2019年某某乡科普工作计划__第2页\n"
+        "已阅读2页，还剩3页未读\n2019年某某乡科普工作以科技兴乡为要求，广泛开展群众性科普活动。\n"
+    )
+    assert data["title"] == "2019年某某乡科普工作计划"
+    assert (data["kind"], data["year"]) == ("plan", 2019)
+    labelled = _imported(
+        "某市街道科普年度工作计划_3篇(共3页)1800字.docx_第1页\n"
+        "某市街道科普年度工作计划_3篇(共3页)1800字.docx_第2页\n"
+        "围绕中心开展科普活动，全年计划举办讲座10场。\n"
+    )
+    assert labelled["title"] == "某市街道科普年度工作计划"
+    # a page labelled with another document's name says nothing of this one
+    other = _imported(
+        "2023年全国硕士研究生考试英语一真题(含答案详解)_第1页\n"
+        "某省科协2013年重点科普工作，省科协科普部。\n"
+    )
+    assert "硕士" not in str(other.get("title"))
+
+
+def test_breadcrumbs_are_furniture():
+    for line in (
+        ">> 市科协重点工作",
+        "» 工作动态",
+        "您当前所在的位置：首页",
+        "您当前的位置：首页 > 正文",
+    ):
+        assert furniture(clean(line)), line
+
+
+def test_a_title_naming_the_work_to_do_is_a_plan():
+    for title in ("2021年度某某市科学技术协会重点工作", "某某县科协新年着重做好四方面工作"):
+        data = _imported(f"{title}\n一、抓实党的政治建设。\n二、推进科技馆建设。\n")
+        assert data["kind"] == "plan", title
+    # the words of a summary still decide: “重点工作完成情况” is reported work
+    assert _imported("某县科协2021年重点工作完成情况\n全年开展活动30场。\n")["kind"] == "summary"
+
+
+def test_a_name_after_a_year_and_du_starts_after_du():
+    data = _imported("2021年度某某市科学技术协会重点工作\n一、抓实党的建设。\n")
+    assert data["org"]["name"] == "某某市科学技术协会"
+
+
+def test_a_plans_year_is_the_one_its_text_opens_with():
+    data = _imported(
+        "某某县科协新年着重做好四方面工作\n"
+        "2011年某某县科协工作做好“四个着重”：一是着重做好科普宣传工作。\n"
+    )
+    assert (data["kind"], data["year"]) == ("plan", 2011)

@@ -145,6 +145,11 @@ def _header(
     said = [*found.notice, *body]  # what the text says of itself, the notice included
     title = found.title
     seo = site_title or bool(title and site_made(title))
+    if title is None and published.get("page_title"):
+        # no heading the text itself gives: the document's name on a 文库 site's page labels
+        title = published["page_title"]
+        seo = True
+        notes[("title",)] = "原文的标题不在正文里，按文库网站的页面标签判断，请核对"
 
     # the organisation and its level
     if org_arg:
@@ -220,7 +225,8 @@ def _header(
     elif named and not title:
         title = named
     if title:
-        data["title"] = found.title_lines if "".join(found.title_lines) == title else title
+        lines = found.title_lines
+        data["title"] = lines if lines and "".join(lines) == title else title
     if signed is not None:
         data["date"] = signed.isoformat()
         guessed.append(f"成文日期 {signed.isoformat()}")

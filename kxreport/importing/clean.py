@@ -105,7 +105,28 @@ def furniture(text: str, published: dict[str, str] | None = None) -> bool:
     return bool(len(text) <= 30 and _BYLINE.match(text) and not _SIGN_LIKE.match(text))
 
 
+# a 文库 site labels each page of a document with the document's name: “2011年维桥乡科普
+# 工作计划__第1页”, “街道科普年度工作计划_4篇(共4页)2500字.docx_第1页”
+_PAGE_LABEL = re.compile(r"^(?P<name>.{4,80}?)(?:\.(?:docx?|wps|pdf|pptx?))?_+第\s*\d+\s*页$")
+_LABEL_TAIL = re.compile(r"[_\s]*(?:\d+篇)?[（(]?(?:共\s*\d+\s*页)?[)）]?(?:\d+字)?$")
+
+
+def page_label(text: str) -> str | None:
+    """The document's name a 文库 page label carries, or None."""
+    m = _PAGE_LABEL.match(text)
+    if m is None:
+        return None
+    name = _LABEL_TAIL.sub("", m["name"].removesuffix(".docx").removesuffix(".doc")).strip("_ ")
+    # a site may label pages with another document's name: only one of this kind counts
+    if len(name) < 4 or not re.search(r"科协|科普|科技|协会|学会|工作|总结|计划|要点", name):
+        return None
+    return name
+
+
 def _note(text: str, seen: dict[str, str], date: re.Match[str] | None) -> None:
+    label = page_label(text)
+    if label:
+        seen.setdefault("page_title", label)
     name = _SOURCE_NAME.search(text)
     if name:
         seen.setdefault("name", name["name"])

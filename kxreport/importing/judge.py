@@ -27,7 +27,9 @@ _GENERIC = re.compile(
 )
 # where a name may start: the text's start, after punctuation or a space, after a year
 # (“2023年某县科协”), or after a word that stands before a name (在, 由, 对, 和 …)
-_ANCHOR = re.compile(r"[\s\d，。、；：！？“”‘’《》（）()【】\[\],.:;!?\-—_|·]|(?<=\d)年|年度")
+_ANCHOR = re.compile(
+    r"[\s\d，。、；：！？“”‘’《》（）()【】\[\],.:;!?\-—_|·]|(?<=\d)年|年度|(?<=年)度"
+)
 _BEFORE_NAME = set("在由向对经与及是为被让把将受获据从于以给即系")
 _GENERIC_NAMES = {
     "全省",
@@ -320,6 +322,7 @@ _SELF_YEAR = (
 )
 _PLAN_YEAR = (
     (rf"^{_YEAR}\s*年(?:是|，)", 9),
+    (rf"^{_YEAR}\s*年(?:度)?", 4),  # a plan's text opens with the year it plans
     (rf"部署(?:了)?{_YEAR}\s*年", 10),
     (rf"{_YEAR}\s*年(?:度)?(?:科协)?(?:工作|科普工作)?(?:要点|计划|重点|意见|谋划|安排)", 6),
 )
@@ -389,6 +392,10 @@ def judge_year(
     return Judged(year, said[year][1])
 
 
+# a title that names the work to be done, not done: “2021年度丽水市科协重点工作”,
+# “淳安县科协新年着重做好四方面工作” (a title with 总结/计划… is told by those words)
+_PLAN_TITLE_END = r"(?:重点(?:科普)?工作|(?:着重|重点|全力|扎实)做好.{0,10}工作)$"
+
 _KIND_TEXT = (
     (r"现将.{0,16}(?:工作)?(?:总结|情况)(?:报告)?如下", "summary", 10),
     (r"现将.{0,30}(?:要点|计划|意见|安排)(?:》)?(?:印发|印制|下发)", "plan", 10),
@@ -440,6 +447,8 @@ def judge_kind(
         found = [(head.find(w), k) for k, ws in words.KIND_WORDS.items() for w in ws if w in head]
         if found:
             vote(min(found)[1], weight, f"标题“{head}”")
+        elif re.search(_PLAN_TITLE_END, head):  # “…重点工作”, “…着重做好四方面工作”
+            vote("plan", weight, f"标题“{head}”")
     for number, para in enumerate(body[:30]):
         factor = 1.0 if number < 4 else 0.3
         for pattern, kind, weight in _KIND_TEXT:
