@@ -20,6 +20,9 @@ def inputs(sources: list[Path], templates: Path | None, root: Path | None = None
     """Every file a build of ``sources`` reads (as far as they can be read now)."""
     found: set[Path] = set()
     for source in sources:
+        # as named and as resolved: a year file swapped for a link to another file is
+        # still the year file that changed
+        found.add(source.absolute())
         found.add(source.resolve())
         try:
             result = load(source, root=root)
@@ -43,8 +46,9 @@ def folders(paths: set[Path], templates: Path | None) -> list[Path]:
 
 def relevant(changes: set[tuple[Any, str]], watched: set[Path]) -> bool:
     for _, changed in changes:
-        path = Path(changed).resolve()
-        if path in watched or path.suffix in WATCHED_SUFFIXES:
+        named = Path(changed).absolute()
+        path = named.resolve()
+        if named in watched or path in watched or named.suffix in WATCHED_SUFFIXES:
             return True
     return False
 

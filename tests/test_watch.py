@@ -131,3 +131,50 @@ def test_a_signal_ends_the_watch_with_a_chinese_word_and_nothing_else(tmp_path, 
     assert child.returncode == status, err
     assert err.rstrip().endswith("已停止监视。") == (sig == "SIGINT"), err
     assert "KeyboardInterrupt" not in err + out and "Traceback" not in err
+
+
+@pytest.mark.parametrize("swap", ["link to a text file", "fifo", "folder", "too large"])
+def test_a_year_file_swapped_for_something_else_is_said_and_the_watch_goes_on(tmp_path, swap):
+    import os
+
+    shutil.copytree(DATA / "include", tmp_path / "r")
+    main = tmp_path / "r" / "2023.yaml"
+    good = main.read_text(encoding="utf-8")
+    out = tmp_path / "dist"
+    shown = []
+
+    def script():
+        main.unlink()
+        if swap == "link to a text file":
+            notes = tmp_path / "elsewhere" / "notes.txt"
+            notes.parent.mkdir()
+            notes.write_text("这不是年度文件\n", encoding="utf-8")
+            main.symlink_to(notes)
+        elif swap == "fifo":
+            os.mkfifo(main)
+        elif swap == "folder":
+            main.mkdir()
+        else:
+            main.write_bytes(b"#" * (6 * 1024 * 1024))
+        yield {("modified", str(main))}
+        assert len(shown) == 2, "the swap went unseen"
+        if main.is_dir():
+            main.rmdir()
+        else:
+            main.unlink()
+        main.write_text(good, encoding="utf-8")
+        yield {("added", str(main))}
+
+    events = script()  # one script across the watch's rounds (it restarts when inputs change)
+    watch(
+        [main],
+        lambda source: build_one(source, Options(out_dir=out, formats=("md",))),
+        shown.append,
+        changes=lambda dirs: events,
+    )
+    assert len(shown) == 3
+    swapped = shown[1]
+    said = " ".join([d.message for d in swapped.diagnostics] + [str(swapped.error or "")])
+    assert swapped.failed and said.strip(), swapped
+    assert not said.isascii()  # in Chinese
+    assert not shown[2].failed  # and the watch went on to the next change
