@@ -145,6 +145,7 @@ def produce(
     *,
     strict: bool = False,
     root: Path | None = None,
+    fonts: str | None = None,
 ) -> Produced:
     """Validate ``source`` and produce each format's bytes in memory (DataError if invalid)."""
     result = load(source, rules, root=root)
@@ -152,7 +153,8 @@ def produce(
         raise DataError(result.diagnostics)
     previous = result.previous.model if result.previous else None
     units = [u.model for u in result.units if u.model is not None]
-    rendered = render(result.model, templates, previous, units)
+    model = result.model if fonts is None else result.model.model_copy(update={"fonts": fonts})
+    rendered = render(model, templates, previous, units)
     _check_rendered(rendered)
     outputs = {fmt: BY_NAME[fmt].write(rendered) for fmt in formats}
     return Produced(result.diagnostics, outputs, _inputs_of(result))
@@ -175,6 +177,7 @@ class Options:
     check: bool = False  # compare with the files on disk instead of writing
     root: Path | None = None  # the project folder references must stay in
     inputs: tuple[Path, ...] = ()  # other input files of the run (rule files)
+    fonts: str | None = None  # the font profile, over the year file's own (--fonts)
 
 
 def _compare(fmt: str, path: Path, new: bytes) -> str | None:
@@ -195,7 +198,9 @@ def build_one(source: Path, options: Options = Options()) -> Outcome:
     o = options
     outcome = Outcome(source)
     try:
-        produced = produce(source, o.formats, o.templates, o.rules, strict=o.strict, root=o.root)
+        produced = produce(
+            source, o.formats, o.templates, o.rules, strict=o.strict, root=o.root, fonts=o.fonts
+        )
         outcome.diagnostics = produced.diagnostics
         targets = list(zip(o.formats, output_paths(source, o.out_dir, o.formats), strict=True))
         if o.check:

@@ -14,7 +14,7 @@ from typer.core import TyperCommand, TyperGroup
 from . import __version__, i18n
 from .errors import DataError, KxreportError, OutputError, UsageError
 from .help import Context as HelpContext
-from .kinds import DIAGNOSTIC_STYLES, DOC_KINDS, ORG_LEVELS, STATS_FORMATS
+from .kinds import DIAGNOSTIC_STYLES, DOC_KINDS, FONT_PROFILES, ORG_LEVELS, STATS_FORMATS
 from .writers import FORMATS, formats_help
 
 if TYPE_CHECKING:
@@ -342,6 +342,16 @@ def build(
     rules: RulesOpt = None,
     root: RootOpt = None,
     diagnostics: DiagnosticsOpt = "text",
+    fonts: Annotated[
+        str | None,
+        typer.Option(
+            "--fonts",
+            help="字体：official（公文字体，默认）或 windows（普通 Windows 电脑自带的仿宋、宋体、楷体、黑体）；"
+            "不写时按年度文件的 fonts:",
+            metavar="字体",
+            autocompletion=_completes(FONT_PROFILES),
+        ),
+    ] = None,
 ) -> None:
     from .build import (
         DEFAULT_FORMATS,
@@ -355,8 +365,18 @@ def build(
 
     chosen = tuple(dict.fromkeys(formats)) if formats else DEFAULT_FORMATS
     reporter = _reporter(diagnostics)
+    if fonts is not None and fonts not in FONT_PROFILES:
+        _fail(UsageError(f"--fonts 只能是 {'、'.join(FONT_PROFILES)}，不能是“{fonts}”"))
     options = Options(
-        out_dir, chosen, templates, _load_rules(rules), strict, check, root, tuple(rules or ())
+        out_dir,
+        chosen,
+        templates,
+        _load_rules(rules),
+        strict,
+        check,
+        root,
+        tuple(rules or ()),
+        fonts,
     )
     console = _stderr()
     try:

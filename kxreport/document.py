@@ -61,6 +61,7 @@ class Meta:
     author: str
     date: dt.date | None
     year: int
+    fonts: str = "official"  # the font profile (kinds.FONT_PROFILES)
 
 
 @dataclass

@@ -11,6 +11,9 @@ DOC_KINDS: tuple[str, ...] = ("summary", "plan")
 DOC_PERIODS: tuple[str, ...] = ("year", "half", "stage")
 STATS_FORMATS: tuple[str, ...] = ("table", "json", "csv", "xlsx")
 DIAGNOSTIC_STYLES: tuple[str, ...] = ("text", "github", "json")
+# official: the GB/T 9704 faces (仿宋_GB2312, 方正小标宋简体, 楷体_GB2312); windows: the faces
+# every Windows PC has (仿宋, 宋体, 楷体, 黑体), for machines without the official ones
+FONT_PROFILES: tuple[str, ...] = ("official", "windows")
 
 # the ending of an organisation's name before 科协 -> its level, the longest ending first
 LEVEL_ENDINGS: tuple[tuple[str, str], ...] = (

@@ -38,24 +38,68 @@ class Face:
     free: tuple[str, ...]
     generic: str = "serif"
 
+    panose: str = ""  # the PANOSE class Word and WPS match a missing face by
 
 FACES: dict[str, Face] = {
     face.name: face
     for face in (
-        Face(FANGSONG, ("仿宋", "FangSong", "STFangsong"), ("FandolFang", "Noto Serif CJK SC")),
+        Face(
+            FANGSONG,
+            ("仿宋", "FangSong", "STFangsong"),
+            ("FandolFang", "Noto Serif CJK SC"),
+            panose="02010609030101010101",
+        ),
         Face(
             XIAOBIAOSONG,
             ("方正小标宋_GBK", "FZXiaoBiaoSong-B05S"),
             ("FandolSong", "Noto Serif CJK SC"),
         ),
-        Face(HEITI, ("SimHei", "STHeiti"), ("FandolHei", "Noto Sans CJK SC"), "sans-serif"),
-        Face(KAITI, ("楷体", "KaiTi", "STKaiti"), ("FandolKai", "AR PL UKai CN")),
-        Face(SONGTI, ("SimSun", "STSong"), ("FandolSong", "Noto Serif CJK SC")),
+            panose="02000000000000000000",
+        ),
+        Face(
+            HEITI,
+            ("SimHei", "STHeiti"),
+            ("FandolHei", "Noto Sans CJK SC"),
+            "sans-serif",
+            "02010609060101010101",
+        ),
+        Face(
+            KAITI,
+            ("楷体", "KaiTi", "STKaiti"),
+            ("FandolKai", "AR PL UKai CN"),
+            panose="02010609060101010101",
+        ),
+        Face(
+            SONGTI,
+            ("SimSun", "STSong"),
+            ("FandolSong", "Noto Serif CJK SC"),
+            panose="02010600030101010101",
         Face(LATIN, (), ("Liberation Serif",)),
     )
 }
 
 # headings by level (GB/T 9704 7.3.3): 一、黑体 （一）楷体 1.仿宋加粗 （1）仿宋; the same
+# The faces of a font profile (kinds.FONT_PROFILES) in place of the official ones: name and
+# whether the stand-in is set bold (宋体 for 小标宋 reads too light otherwise). One table for
+# the DOCX, the HTML page and (through FACES' aliases) the PDF.
+STAND_INS: dict[str, dict[str, tuple[str, bool]]] = {
+    "official": {},
+    "windows": {
+        FANGSONG: ("仿宋", False),
+        XIAOBIAOSONG: ("宋体", True),
+        KAITI: ("楷体", False),
+        HEITI: ("黑体", False),
+        SONGTI: ("宋体", False),
+    },
+}
+
+
+def face_for(name: str, profile: str) -> tuple[str, bool]:
+    """The face a document in ``profile`` names for the layout's ``name``, and whether the
+    stand-in is set bold."""
+    return STAND_INS.get(profile, {}).get(name, (name, False))
+
+
 # font for a run-in heading of that level, and bold 仿宋 for a run-in without a number
 HEADING_FONTS: dict[int | None, tuple[str, bool]] = {
     1: (HEITI, False),

@@ -24,7 +24,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from .kinds import DOC_KINDS, DOC_PERIODS, ORG_LEVELS
+from .kinds import DOC_KINDS, DOC_PERIODS, FONT_PROFILES, ORG_LEVELS
 from .text import fold_lines
 from .values import Count, Period, check_unit
 
@@ -565,6 +565,12 @@ class YearFile(Base):
         default=None,
         title="版记",
         description="最后一页底部的抄送机关、印发机关和印发日期。",
+    )
+    fonts: Literal[FONT_PROFILES] = Field(  # type: ignore[valid-type]
+        default="official",
+        title="字体",
+        description="official：公文字体（仿宋_GB2312、方正小标宋简体、楷体_GB2312，默认）；"
+        "windows：普通 Windows 电脑都有的仿宋、宋体（标题加粗）、楷体、黑体，电脑上没有公文字体时用。",
     )
     indicator_table: bool = Field(
         default=False,

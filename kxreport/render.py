@@ -431,7 +431,9 @@ def render(
 ) -> Rendered:
     """Render a validated year file into the one document every writer formats."""
     title, author = doc.full_title, doc.issuer or doc.org.name
-    meta = Meta(without_bidi_controls(title), without_bidi_controls(author), doc.date, doc.year)
+    meta = Meta(
+        without_bidi_controls(title), without_bidi_controls(author), doc.date, doc.year, doc.fonts
+    )
     name = TEMPLATE_NAMES[doc.kind]
     where = str(templates / name) if templates and (templates / name).is_file() else name
     return Rendered(render_markdown(doc, templates, previous, units), meta, where)

@@ -50,6 +50,7 @@ from ..layout import (
     RED,
     SEPARATOR_GAP_MM,
     SEPARATOR_PT,
+    STAND_INS,
     TABLE_SIZES_PT,
     TYPE_AREA_PT,
     XIAOBIAOSONG,
@@ -94,7 +95,7 @@ def to_bytes(document: Document, meta: Meta) -> bytes:
     """The finished .docx, byte-for-byte the same for the same document: the parts every
     report shares come from :mod:`docx_parts` (generated from the layout rules, once per
     process); the body is written here."""
-    parts = dict(static_parts())
+    parts = dict(static_parts(meta.fonts))
     writer = _Body()
     writer.blocks(document)
     if writer.last_page_footer is not None:
@@ -107,10 +108,28 @@ def to_bytes(document: Document, meta: Meta) -> bytes:
         # the last section's one (empty) paragraph, in the body style like every other
         body += f'<w:p><w:pPr><w:pStyle w:val="{STYLES["body"].style_id}"/></w:pPr></w:p>'
         body += sect_pr(last_page=True)
-        parts[LAST_PAGE_FOOTER] = writer.last_page_footer.encode("utf-8")
-    parts["word/document.xml"] = (DOCUMENT_OPEN + body + DOCUMENT_CLOSE).encode("utf-8")
+        parts[LAST_PAGE_FOOTER] = with_profile(writer.last_page_footer, meta.fonts).encode("utf-8")
+    parts["word/document.xml"] = with_profile(
+        DOCUMENT_OPEN + body + DOCUMENT_CLOSE, meta.fonts
+    ).encode("utf-8")
     parts["docProps/core.xml"] = _core_xml(meta).encode("utf-8")
     return _package(parts)
+
+
+_FONT_ATTRIBUTE = re.compile(r'(w:(?:ascii|hAnsi|eastAsia|cs))="([^"]*)"')
+
+
+def with_profile(xml: str, profile: str) -> str:
+    """The runs' font names of a part in ``profile``'s faces (layout.STAND_INS)."""
+    stand_ins = STAND_INS.get(profile) or {}
+    if not stand_ins:
+        return xml
+
+    def swap(m: re.Match[str]) -> str:
+        found = stand_ins.get(m[2])
+        return f'{m[1]}="{found[0]}"' if found else m[0]
+
+    return _FONT_ATTRIBUTE.sub(swap, xml)
 
 
 # --- blocks --------------------------------------------------------------------------

@@ -31,6 +31,7 @@ from ..layout import (
     TITLE_PT,
     TYPE_AREA_MM,
     XIAOBIAOSONG,
+    face_for,
 )
 from ..text import xml_escape
 
@@ -123,7 +124,7 @@ def _spacing(line: float | None) -> str:
     return f'<w:spacing w:before="0" w:after="0" w:line="{round(line * 20)}" w:lineRule="exact"/>'
 
 
-def _style(spec: StyleSpec) -> str:
+def _style(spec: StyleSpec, profile: str = "official") -> str:
     builtin = spec.name.startswith("heading ")
     custom = "" if builtin else ' w:customStyle="1"'
     ppr = (
@@ -133,9 +134,10 @@ def _style(spec: StyleSpec) -> str:
         + f'<w:ind w:firstLine="{spec.first_line}"/><w:jc w:val="{spec.align}"/>'
         + (f'<w:outlineLvl w:val="{spec.outline}"/>' if spec.outline is not None else "")
     )
-    bold = "1" if spec.bold else "0"
+    east_asia, stand_in_bold = face_for(spec.east_asia, profile)
+    bold = "1" if spec.bold or stand_in_bold else "0"
     rpr = (
-        fonts_xml(LATIN, spec.east_asia)
+        fonts_xml(LATIN, east_asia)
         + f'<w:b w:val="{bold}"/><w:bCs w:val="{bold}"/><w:color w:val="000000"/>'
         + _size(spec.size)
     )
@@ -146,12 +148,12 @@ def _style(spec: StyleSpec) -> str:
     )
 
 
-def styles_xml() -> str:
+def styles_xml(profile: str = "official") -> str:
     """Document defaults (仿宋 3号, black, zh-CN), Normal, and one style per kind of
     paragraph; Heading 1–4 keep Word's built-in names so outlines and navigation work."""
     defaults = (
         "<w:docDefaults><w:rPrDefault><w:rPr>"
-        + fonts_xml(LATIN, FANGSONG)
+        + fonts_xml(LATIN, face_for(FANGSONG, profile)[0])
         + '<w:color w:val="000000"/>'
         + _size(BODY_PT)
         + '<w:lang w:val="en-US" w:eastAsia="zh-CN" w:bidi="ar-SA"/>'
@@ -161,7 +163,7 @@ def styles_xml() -> str:
     )
     base = (
         '<w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/>'
-        f"<w:qFormat/><w:rPr>{fonts_xml(LATIN, FANGSONG)}</w:rPr></w:style>"
+        f"<w:qFormat/><w:rPr>{fonts_xml(LATIN, face_for(FANGSONG, profile)[0])}</w:rPr></w:style>"
         '<w:style w:type="character" w:default="1" w:styleId="DefaultParagraphFont">'
         '<w:name w:val="Default Paragraph Font"/><w:uiPriority w:val="1"/><w:semiHidden/>'
         "<w:unhideWhenUsed/></w:style>"
@@ -172,7 +174,7 @@ def styles_xml() -> str:
         '<w:bottom w:w="0" w:type="dxa"/><w:right w:w="108" w:type="dxa"/>'
         "</w:tblCellMar></w:tblPr></w:style>"
     )
-    styles = "".join(_style(spec) for spec in STYLES.values())
+    styles = "".join(_style(spec, profile) for spec in STYLES.values())
     return f'{XML_DECL}<w:styles xmlns:w="{W_NS}">{defaults}{base}{styles}</w:styles>'
 
 
@@ -231,21 +233,25 @@ def _footer(*, odd: bool) -> str:
     return f'{XML_DECL}<w:ftr xmlns:w="{W_NS}" xmlns:r="{R_NS}">{paragraph}</w:ftr>'
 
 
-# GB2312 fonts are charset 86 (GB2312_CHARSET): Word uses it to pick a stand-in face
-# when the named one is missing
-def _font_table() -> str:
+# GB2312 fonts are charset 86 (GB2312_CHARSET) and carry their PANOSE class: Word and WPS use
+# both to pick a stand-in when the named face is missing; the other name (仿宋 for
+# 仿宋_GB2312, or the official name under the windows profile) is the altName
+def _font_table(profile: str = "official") -> str:
     entries = []
     for face in FACES.values():
         cjk = face.name != LATIN
-        alt = f'<w:altName w:val="{face.aliases[0]}"/>' if face.aliases else ""
+        name = face_for(face.name, profile)[0]
+        other = face.name if name != face.name else (face.aliases[0] if face.aliases else "")
+        alt = f'<w:altName w:val="{xml_escape(other)}"/>' if other else ""
+        panose = f'<w:panose1 w:val="{face.panose}"/>' if face.panose else ""
         charset = "86" if cjk else "00"
         family = "modern" if face.generic == "sans-serif" else "roman"
         entries.append(
-            f'<w:font w:name="{xml_escape(face.name)}">{alt}<w:charset w:val="{charset}"/>'
+            f'<w:font w:name="{xml_escape(name)}">{alt}{panose}<w:charset w:val="{charset}"/>'
             f'<w:family w:val="{family}"/><w:pitch w:val="{"fixed" if cjk else "variable"}"/>'
             "</w:font>"
         )
-    return f'{XML_DECL}<w:fonts xmlns:w="{W_NS}">{"".join(entries)}</w:fonts>'
+    return f'{XML_DECL}<w:fonts xmlns:w="{W_NS}">{"".join(dict.fromkeys(entries))}</w:fonts>'
 
 
 _SETTINGS = (
@@ -316,13 +322,13 @@ DOCUMENT_OPEN = f'{XML_DECL}<w:document xmlns:w="{W_NS}" xmlns:r="{R_NS}"><w:bod
 DOCUMENT_CLOSE = "</w:body></w:document>"
 
 
-@lru_cache(maxsize=1)
-def static_parts() -> dict[str, bytes]:
-    """Every part that is the same for every report."""
+@lru_cache(maxsize=4)
+def static_parts(profile: str = "official") -> dict[str, bytes]:
+    """Every part that is the same for every report of a font profile."""
     word = {
-        "styles.xml": styles_xml(),
+        "styles.xml": styles_xml(profile),
         "settings.xml": _SETTINGS,
-        "fontTable.xml": _font_table(),
+        "fontTable.xml": _font_table(profile),
         "footer1.xml": _footer(odd=True),
         "footer2.xml": _footer(odd=False),
         # the 版记 page's footer: written by the DOCX writer when there is a 版记

@@ -53,6 +53,7 @@ from ..layout import (
     TITLE_PT,
     TYPE_AREA_PT,
     XIAOBIAOSONG,
+    face_for,
     mark_size,
     signature_indents,
     signer_lines,
@@ -72,21 +73,24 @@ def write(rendered: Rendered) -> bytes:
     return to_html(rendered.document, rendered.meta).encode("utf-8")
 
 
-def font(name: str) -> str:
-    """A CSS font stack: the official face, its other names, the free stand-ins."""
+def font(name: str, profile: str = "official") -> str:
+    """A CSS font stack: the profile's face, the official face, its other names, the free
+    stand-ins."""
     face = FACES[name]
-    names = (face.name, *face.aliases, *face.free)
+    names = dict.fromkeys((face_for(name, profile)[0], face.name, *face.aliases, *face.free))
     return ", ".join([*(f'"{f}"' for f in names), face.generic])
 
 
-def _css() -> str:
+def _css(profile: str = "official") -> str:
+    # a stand-in for 小标宋 may be set bold (layout.STAND_INS)
+    title_weight = "bold" if face_for(XIAOBIAOSONG, profile)[1] else "normal"
     headings = "\n".join(
-        f"h{level + 1} {{ font-family: {font(face)}; font-weight: {'bold' if bold else 'normal'}; }}"
+        f"h{level + 1} {{ font-family: {font(face, profile)}; font-weight: {'bold' if bold else 'normal'}; }}"
         for level, (face, bold) in HEADING_FONTS.items()
         if level is not None
     )
     leads = "\n".join(
-        f".lead-{level or 'plain'} {{ font-family: {font(face)}; "
+        f".lead-{level or 'plain'} {{ font-family: {font(face, profile)}; "
         f"font-weight: {'bold' if bold else 'normal'}; }}"
         for level, (face, bold) in HEADING_FONTS.items()
     )
@@ -97,12 +101,12 @@ html {{ background: #e8e8e8; }}
 body {{ margin: 0; }}
 .page {{ box-sizing: border-box; width: {PAGE[0]}mm; min-height: {PAGE[1]}mm; margin: 0 auto;
   padding: {MARGINS["top"]}mm {MARGINS["right"]}mm {MARGINS["bottom"]}mm {MARGINS["left"]}mm;
-  background: #fff; color: #000; font-family: {font(FANGSONG)}; font-size: {BODY_PT}pt;
+  background: #fff; color: #000; font-family: {font(FANGSONG, profile)}; font-size: {BODY_PT}pt;
   line-height: {LINE_PT}pt; text-align: justify; }}
 @media print {{ html {{ background: none; }} .page {{ width: auto; min-height: 0; padding: 0; }} }}
 p, h2, h3, h4, h5 {{ margin: 0; text-indent: {INDENT_CHARS}em; font-size: {BODY_PT}pt; }}
-h1 {{ margin: 0 0 {LINE_PT}pt; text-align: center; font-family: {font(XIAOBIAOSONG)};
-  font-size: {TITLE_PT}pt; line-height: {LINE_PT * 1.2:.2f}pt; font-weight: normal; }}
+h1 {{ margin: 0 0 {LINE_PT}pt; text-align: center; font-family: {font(XIAOBIAOSONG, profile)};
+  font-size: {TITLE_PT}pt; line-height: {LINE_PT * 1.2:.2f}pt; font-weight: {title_weight}; }}
 {headings}
 {leads}
 p.recipients {{ text-indent: 0; }}
@@ -114,19 +118,19 @@ table {{ width: 100%; border-collapse: collapse; font-size: {TABLE_PT}pt; line-h
 th, td {{ border: 1px solid #000; padding: 0 {CELL_PADDING_PT / 2:g}pt; text-align: center; }}
 tr {{ break-inside: avoid; page-break-inside: avoid; }}
 thead {{ display: table-header-group; }}
-caption {{ font-family: {font(HEADING_FONTS[1][0])}; font-size: {BODY_PT}pt; line-height: {LINE_PT}pt;
+caption {{ font-family: {font(HEADING_FONTS[1][0], profile)}; font-size: {BODY_PT}pt; line-height: {LINE_PT}pt;
   margin: {LINE_PT}pt 0 0.5em; }}
 .page-break, .annex-label {{ break-before: page; page-break-before: always; }}
 .masthead p {{ text-indent: 0; }}
-.masthead .mark {{ color: #{RED}; text-align: center; font-family: {font(XIAOBIAOSONG)};
+.masthead .mark {{ color: #{RED}; text-align: center; font-family: {font(XIAOBIAOSONG, profile)};
   margin: {MARK_TOP_MM}mm 0 {2 * LINE_PT}pt; }}
 .masthead .number {{ text-align: center; }}
 .masthead .signed {{ display: flex; justify-content: space-between; align-items: flex-end; padding: 0 1em; }}
 .masthead .signers {{ display: inline-grid; grid-template-columns: auto auto; }}
-.masthead .signer {{ font-family: {font(KAITI)}; }}
-.masthead .level {{ font-family: {font(HEITI)}; }}
+.masthead .signer {{ font-family: {font(KAITI, profile)}; }}
+.masthead .level {{ font-family: {font(HEITI, profile)}; }}
 .separator {{ border: 0; border-top: {SEPARATOR_PT}pt solid #{RED}; margin: {SEPARATOR_GAP_MM}mm 0 {2 * LINE_PT}pt; }}
-.annex-label {{ text-indent: 0; font-family: {font(ANNEX_LABEL_FONT)}; }}
+.annex-label {{ text-indent: 0; font-family: {font(ANNEX_LABEL_FONT, profile)}; }}
 .annex-title {{ margin-top: {LINE_PT}pt; }}
 .imprint {{ margin-top: {2 * LINE_PT}pt; font-size: {IMPRINT_PT}pt; border-top: {IMPRINT_THICK_PT}pt solid #000;
   border-bottom: {IMPRINT_THICK_PT}pt solid #000; break-inside: avoid; }}
@@ -186,7 +190,7 @@ def to_html(document: Document, meta: Meta) -> str:
         '<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f'<meta name="generator" content="kxreport">\n<meta name="author" content="{escape(meta.author)}">\n'
-        f"<title>{escape(meta.title)}</title>\n<style>{_css()}</style>\n</head>\n"
+        f"<title>{escape(meta.title)}</title>\n<style>{_css(meta.fonts)}</style>\n</head>\n"
         '<body>\n<main class="page">\n' + "\n".join(body) + "\n</main>\n</body>\n</html>\n"
     )
 
