@@ -117,14 +117,14 @@ def test_accuracy_on_the_second_held_out_batch_holds_its_blind_floor():
 
 # the third held-out batch, at its blind figures (its README) or above: it may only go up
 HOLDOUT_3_FLOOR = {
-    "title": 0.70,
+    "title": 0.75,
     "org": 0.70,
     "level": 0.75,
-    "year": 0.80,
+    "year": 0.85,
     "kind": 0.80,
     "period": 0.80,
     "date": 0.95,
-    "all fields": 0.40,
+    "all fields": 0.45,
     "numbers recorded": 0.94,
     "honours recorded": 0.47,
 }
@@ -978,3 +978,15 @@ def test_a_plans_year_is_the_one_its_text_opens_with():
         "2011年某某县科协工作做好“四个着重”：一是着重做好科普宣传工作。\n"
     )
     assert (data["kind"], data["year"]) == ("plan", 2011)
+
+
+def test_a_second_page_number_is_not_part_of_the_title():
+    data = _imported(
+        "某市科协工作总结与2011年工作计划（2）\n二是加强科普阵地建设，新建科普e站5个。\n"
+    )
+    assert data["title"] == "某市科协工作总结与2011年工作计划"
+
+
+def test_a_summary_paired_with_next_years_plan_is_the_year_before():
+    data = _imported("某市科协工作总结与2011年工作计划\n一年来，全市科协系统开展科普活动30场。\n")
+    assert (data["kind"], data["year"]) == ("summary", 2010)

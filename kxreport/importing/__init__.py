@@ -144,6 +144,9 @@ def _header(
     body = [b.full_text for b in found.body if b.rows is None]
     said = [*found.notice, *body]  # what the text says of itself, the notice included
     title = found.title
+    if title and re.search(r"[（(][2-9][）)]$", title):
+        # “…工作计划（2）”: a news site's second page of the article, not the title's words
+        title = re.sub(r"\s*[（(][2-9][）)]$", "", title)
     seo = site_title or bool(title and site_made(title))
     if title is None and published.get("page_title"):
         # no heading the text itself gives: the document's name on a 文库 site's page labels

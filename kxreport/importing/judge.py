@@ -365,7 +365,16 @@ def judge_year(
     ref = int(found[1]) if found else None
     if ref is not None:
         meeting = kind == "summary" and re.search(r"召开|工作会|全委|年会|全体会议", title or "")
-        vote(ref - 1 if meeting else ref, 7, f"标题“{title}”")
+        # “工作总结与2011年工作计划”: the year is the plan's, the summary's is the one before
+        ahead = (
+            kind == "summary"
+            and found is not None
+            and re.search(r"总结.{0,6}(?:与|和|及|暨)\s*$", (title or "")[: found.start()])
+            and re.match(
+                rf"{_YEAR}\s*年.{{0,8}}(?:计划|要点|安排|打算|思路)", (title or "")[found.start() :]
+            )
+        )
+        vote(ref - 1 if meeting or ahead else ref, 7, f"标题“{title}”")
     day = _iso_day(published.get("date")) if not seo_title else None
     # “回顾总结去年工作”, “今年以来”: years told from the title's, the page's or the
     # signature's year
