@@ -53,7 +53,6 @@ FACES: dict[str, Face] = {
             XIAOBIAOSONG,
             ("方正小标宋_GBK", "FZXiaoBiaoSong-B05S"),
             ("FandolSong", "Noto Serif CJK SC"),
-        ),
             panose="02000000000000000000",
         ),
         Face(
@@ -74,6 +73,7 @@ FACES: dict[str, Face] = {
             ("SimSun", "STSong"),
             ("FandolSong", "Noto Serif CJK SC"),
             panose="02010600030101010101",
+        ),
         Face(LATIN, (), ("Liberation Serif",)),
     )
 }
