@@ -16,7 +16,17 @@ from kxreport.help import cells, wrap
 
 from .conftest import EXAMPLES, run_kxreport
 
-COMMANDS = [[], ["validate"], ["build"], ["fmt"], ["init"], ["schema"], ["stats"]]
+COMMANDS = [
+    [],
+    ["validate"],
+    ["build"],
+    ["fmt"],
+    ["init"],
+    ["schema"],
+    ["stats"],
+    ["sheet"],
+    ["doctor"],
+]
 
 
 def kxreport(*args: str) -> subprocess.CompletedProcess[str]:
