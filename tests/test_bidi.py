@@ -15,14 +15,18 @@ from kxreport.writers import docx as docx_writer
 from kxreport.writers import html as html_writer
 from kxreport.writers import markdown as markdown_writer
 
-HEAD = "org:\n  name: 示例县科学技术协会\n  level: 县\nyear: 2023\nkind: summary\ndate: 2024-01-10\n"
+HEAD = (
+    "org:\n  name: 示例县科学技术协会\n  level: 县\nyear: 2023\nkind: summary\ndate: 2024-01-10\n"
+)
 CONTROLS = ["\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068"]
 CONTROLS += ["\u2069", "\u200e", "\u200f", "\u061c"]
 
 
 def test_every_control_is_reported_at_its_line_and_column_with_its_code_point(write_yaml):
     for char in CONTROLS:
-        path = write_yaml(HEAD + f"overview:\n  text: |\n    第一行。\n    全年培训{char}3000人次。\n")
+        path = write_yaml(
+            HEAD + f"overview:\n  text: |\n    第一行。\n    全年培训{char}3000人次。\n"
+        )
         result = load(path)
         found = [(d.line, d.column, d.code) for d in result.diagnostics]
         assert found == [(10, 9, "bidi-control")], (hex(ord(char)), found)
@@ -44,7 +48,7 @@ def test_no_writer_emits_a_control_from_the_data_or_a_template(tmp_path):
             "kind": "summary",
             "title": f"示例县科协{forged}2023年工作总结",
             "overview": {"text": f"全年培训{forged}3000人次。"},
-            "sections": [{"kind": "party", "intro": f"党员学习\u206624\u2069次。"}],
+            "sections": [{"kind": "party", "intro": "党员学习\u206624\u2069次。"}],
         }
     )
     templates = tmp_path / "templates"

@@ -11,7 +11,9 @@ from kxreport.loader import load
 
 runner = CliRunner()
 
-HEAD = "org:\n  name: 示例县科学技术协会\n  level: 县\nyear: 2023\nkind: summary\ndate: 2024-01-10\n"
+HEAD = (
+    "org:\n  name: 示例县科学技术协会\n  level: 县\nyear: 2023\nkind: summary\ndate: 2024-01-10\n"
+)
 FILE = (
     HEAD
     + "overview:\n  text: 全年开展科普讲座320余场，培训农民2600人次。\n"
