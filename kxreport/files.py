@@ -302,19 +302,147 @@ def cache_folder() -> Path:
 
 
 def private_folder(path: Path) -> Path | None:
-    """``path`` made (0700) if needed, or None when it cannot be made or when someone else
-    could write into it (another owner, group- or world-writable): what is loaded from a
-    cache must be what this user put there. Never raises."""
+    """``path`` made (0700) where missing and resolved, or None when it cannot be made or
+    when someone else could change what it holds: what is loaded from a cache must be what
+    this user put there. Every folder from kxreport's cache root (:func:`cache_folder`)
+    down must be a real folder (no link) owned by this user that no one else can write;
+    the folders above the root (``~/.cache``, ``/tmp``) must be this user's or root's and
+    writable by others only with the sticky bit, or someone could swap the root for their
+    own. A path outside the cache is checked the same way, from itself up. Use the path
+    returned (links resolved), not ``path``. Never raises."""
+    if not hasattr(os, "getuid"):  # Windows: folders carry ACLs, not modes
+        try:
+            path.mkdir(mode=0o700, parents=True, exist_ok=True)
+        except (OSError, RuntimeError):
+            return None
+        return path if path.is_dir() else None
+    uid = os.getuid()
     try:
-        path.mkdir(mode=0o700, parents=True, exist_ok=True)
-        info = path.stat()
+        root = cache_folder()
+        rest: tuple[str, ...] = Path(os.path.abspath(path)).relative_to(os.path.abspath(root)).parts
+    except ValueError:  # not in the cache
+        root, rest = path, ()
     except (OSError, RuntimeError):
         return None
+    folder = _resolve_trusted(root, uid)
+    for name in rest:
+        if folder is None:
+            return None
+        folder = _own_folder(folder / name, uid)
+    return folder
+
+
+MAX_LINKS = 40  # links followed on the way to the cache root, as the kernel allows
+
+
+def _trusted(info: os.stat_result, uid: int, *, own: bool) -> bool:
+    """Whether a folder may stand on the way to a cache entry: ``own`` folders (the cache
+    and what is in it) are this user's and no one else can write them; folders above the
+    cache may also be root's, and writable by others only with the sticky bit (in /tmp
+    no one can rename or remove what is not theirs)."""
     if not stat.S_ISDIR(info.st_mode):
+        return False
+    if own:
+        return info.st_uid == uid and not info.st_mode & 0o022
+    return info.st_uid in (0, uid) and (
+        not info.st_mode & 0o022 or bool(info.st_mode & stat.S_ISVTX)
+    )
+
+
+def _lstat_or_make(path: Path) -> os.stat_result:
+    try:
+        return os.lstat(path)
+    except FileNotFoundError:
+        with contextlib.suppress(FileExistsError):  # made meanwhile: checked below anyway
+            os.mkdir(path, 0o700)
+        return os.lstat(path)
+
+
+def _resolve_trusted(path: Path, uid: int) -> Path | None:
+    """``path`` resolved one name at a time, as the system does: each folder is made
+    (0700) if missing and checked before a name is looked up in it; a link is followed
+    only if it is this user's or root's (it lies in a folder already checked, so no one
+    else can have made or changed it). The last folder must be this user's own."""
+    current = Path(os.path.abspath(path))
+    names = list(current.parts[1:])
+    current = Path(current.anchor)
+    links = 0
+    try:
+        if not _trusted(os.lstat(current), uid, own=not names):
+            return None
+        while names:
+            name = names.pop(0)
+            if name in ("", "."):
+                continue
+            if name == "..":
+                current = current.parent  # a folder already checked
+                continue
+            candidate = current / name
+            info = _lstat_or_make(candidate)
+            if stat.S_ISLNK(info.st_mode):
+                links += 1
+                if links > MAX_LINKS or info.st_uid not in (0, uid):
+                    return None
+                target = Path(os.readlink(candidate))
+                if target.is_absolute():
+                    current = Path(target.anchor)  # the anchor was checked first
+                    names[:0] = target.parts[1:]
+                else:
+                    names[:0] = target.parts
+                continue
+            if not _trusted(info, uid, own=not names):
+                return None
+            current = candidate
+    except (OSError, ValueError):
         return None
-    if hasattr(os, "getuid") and (info.st_uid != os.getuid() or info.st_mode & 0o022):
+    return current
+
+
+def _own_folder(path: Path, uid: int) -> Path | None:
+    """A folder inside the cache: made (0700) if missing; never a link; this user's own."""
+    try:
+        info = _lstat_or_make(path)
+    except OSError:
         return None
-    return path
+    return path if _trusted(info, uid, own=True) else None
+
+
+def read_private(path: Path, limit: int) -> bytes | None:
+    """The bytes of a cache entry, or None when there is none or it is not one this user
+    made: opened without following a link or waiting on a FIFO, and read only when what
+    was opened is a regular file of this user's that no one else can write, of at most
+    ``limit`` bytes. Never raises for what it finds (a damaged entry is no entry)."""
+    flags = (
+        os.O_RDONLY
+        | getattr(os, "O_NOFOLLOW", 0)
+        | getattr(os, "O_NONBLOCK", 0)
+        | getattr(os, "O_BINARY", 0)
+    )
+    try:
+        fd = os.open(path, flags)
+    except OSError:
+        return None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
+            return None
+        if hasattr(os, "getuid") and (info.st_uid != os.getuid() or info.st_mode & 0o022):
+            return None
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > limit:
+                return None
+        return b"".join(chunks)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
 
 
 def write_new(path: Path, text: str, *, force: bool = False) -> list[Path]:
@@ -322,6 +450,13 @@ def write_new(path: Path, text: str, *, force: bool = False) -> list[Path]:
     missing, the JSON Schema its first line points at. Returns what was written."""
     if path.exists() and not force:
         raise UsageError(f"{path} 已经存在：不会覆盖它（确实要覆盖请加 --force）")
+    # the nearest folder of the path that is there must be a folder (the system's own words
+    # for a file in the way are English: “File exists”)
+    for folder in path.parents:
+        if folder.exists() or folder.is_symlink():
+            if not folder.is_dir():
+                raise OutputError(f"无法写入 {path}：{folder} 已经存在，但不是文件夹")
+            break
     atomic_write(path, text.encode("utf-8"))
     written = [path]
     schema = path.parent / "kxreport.schema.json"

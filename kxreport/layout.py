@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 # GB/T 9704-2012 fonts and sizes (号 -> pt: 2号 22, 3号 16, 4号 14)
 FANGSONG = "仿宋_GB2312"
@@ -37,8 +38,8 @@ class Face:
     aliases: tuple[str, ...]
     free: tuple[str, ...]
     generic: str = "serif"
-
     panose: str = ""  # the PANOSE class Word and WPS match a missing face by
+
 
 FACES: dict[str, Face] = {
     face.name: face
@@ -78,7 +79,6 @@ FACES: dict[str, Face] = {
     )
 }
 
-# headings by level (GB/T 9704 7.3.3): 一、黑体 （一）楷体 1.仿宋加粗 （1）仿宋; the same
 # The faces of a font profile (kinds.FONT_PROFILES) in place of the official ones: name and
 # whether the stand-in is set bold (宋体 for 小标宋 reads too light otherwise). One table for
 # the DOCX, the HTML page and (through FACES' aliases) the PDF.
@@ -100,6 +100,7 @@ def face_for(name: str, profile: str) -> tuple[str, bool]:
     return STAND_INS.get(profile, {}).get(name, (name, False))
 
 
+# headings by level (GB/T 9704 7.3.3): 一、黑体 （一）楷体 1.仿宋加粗 （1）仿宋; the same
 # font for a run-in heading of that level, and bold 仿宋 for a run-in without a number
 HEADING_FONTS: dict[int | None, tuple[str, bool]] = {
     1: (HEITI, False),
@@ -215,15 +216,86 @@ def title_lines(title: str, per_line: int = CHARS_PER_TITLE_LINE) -> list[str]:
 
 
 def _word_breaks(text: str) -> set[int]:
+    found: set[int] = set()
+    for _, start, end in _tokenizer().tokenize(text):
+        found |= {start, end}
+    return found
+
+
+MAX_WORDS_BYTES = 256 * 1024 * 1024  # jieba's prefix dictionary, marshalled, is about 30 MB
+_tokenizers: list[Any] = []  # the one tokenizer of this process, once made
+
+
+def _tokenizer() -> Any:
+    """jieba's tokenizer, its prefix dictionary built from jieba's own dictionary file and
+    kept in kxreport's private cache (:func:`kxreport.files.private_folder`, read with
+    :func:`kxreport.files.read_private`), never jieba's ``jieba.cache`` in the shared
+    temporary folder, which anyone can plant (and whose failures jieba prints in
+    English). Where the cache is not private, the dictionary is built without a cache
+    file. Quiet: jieba's log is not printed."""
+    if _tokenizers:
+        return _tokenizers[0]
     import logging
 
     import jieba
 
-    jieba.setLogLevel(logging.WARNING)
-    found: set[int] = set()
-    for _, start, end in jieba.tokenize(text):
-        found |= {start, end}
-    return found
+    jieba.setLogLevel(logging.CRITICAL)
+    tokenizer = jieba.Tokenizer()
+    tokenizer.FREQ, tokenizer.total = _prefix_dictionary(tokenizer)
+    tokenizer.initialized = True  # so jieba never looks for its own cache file
+    _tokenizers.append(tokenizer)
+    return tokenizer
+
+
+def _prefix_dictionary(tokenizer: Any) -> tuple[dict[str, int], int]:
+    import contextlib
+    import hashlib
+    import marshal
+    import os
+    import tempfile
+    from pathlib import Path
+
+    import jieba
+
+    from .files import cache_folder, private_folder, read_private
+
+    words = Path(jieba.__file__).with_name("dict.txt")
+    key = hashlib.sha256(f"{jieba.__version__} {words}".encode())
+    try:
+        info = words.stat()
+        key.update(f" {info.st_size} {info.st_mtime_ns}".encode())
+    except OSError:
+        pass
+    folder = private_folder(cache_folder() / "jieba")
+    entry = folder / f"{key.hexdigest()[:16]}.marshal" if folder else None
+    data = read_private(entry, MAX_WORDS_BYTES) if entry else None
+    if data is not None:
+        try:
+            freq, total = marshal.loads(data)
+        except (ValueError, TypeError, EOFError):
+            freq = total = None
+        if (
+            type(freq) is dict
+            and type(total) is int
+            and all(type(w) is str and type(n) is int for w, n in freq.items())
+        ):
+            return freq, total
+    with tokenizer.get_dict_file() as handle:
+        freq, total = tokenizer.gen_pfdict(handle)
+    if entry is not None:
+        try:
+            fd, temporary = tempfile.mkstemp(prefix=".words-", dir=entry.parent)
+            try:
+                with os.fdopen(fd, "wb") as out:
+                    marshal.dump((freq, total), out)
+                os.replace(temporary, entry)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.unlink(temporary)
+                raise
+        except OSError:
+            pass  # no cache file: built again next time
+    return freq, total
 
 
 def _soft_breaks(text: str) -> set[int]:

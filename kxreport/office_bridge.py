@@ -3,11 +3,15 @@
 LibreOffice instance kxreport started and converts documents on request.
 
 Standard library and ``uno`` only: this file runs outside kxreport's environment.
-Protocol: one JSON object a line. It first answers {"ready": true} (or {"error": …});
+Protocol: one JSON object a line. It first says {"hello": true} as soon as ``uno`` is
+loaded (kxreport gives it a few seconds for that: the handshake), then {"ready": true}
+once connected to LibreOffice (or {"error": "connect"} when LibreOffice never listens);
 then for each {"in": path, "out": path, "filter": name, "data": {…}} it answers
-{"ok": true} or {"error": text} (with "gone": true when the connection to LibreOffice is
-lost: LibreOffice died); {"quit": true} or the end of its input ends LibreOffice and
-itself.
+{"ok": true} or {"error": code}: "open" (LibreOffice cannot open the file), "store" (nor
+save it in the format asked for), "other"; with "gone": true when the connection to
+LibreOffice is lost (LibreOffice died). {"quit": true} or the end of its input ends
+LibreOffice and itself. Errors are codes, never LibreOffice's English: kxreport says
+them in Chinese.
 """
 
 from __future__ import annotations
@@ -37,6 +41,7 @@ def main(pipe: str, start_timeout: float) -> int:
             found.append(prop)
         return tuple(found)
 
+    reply(hello=True)
     local = uno.getComponentContext()
     resolver = local.ServiceManager.createInstanceWithContext(
         "com.sun.star.bridge.UnoUrlResolver", local
@@ -46,9 +51,9 @@ def main(pipe: str, start_timeout: float) -> int:
         try:
             context = resolver.resolve(f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
             break
-        except Exception as exc:  # NoConnectException until LibreOffice listens
+        except Exception:  # NoConnectException until LibreOffice listens
             if time.monotonic() > deadline:
-                reply(error=f"{type(exc).__name__}: {exc}")
+                reply(error="connect")
                 return 1
             time.sleep(0.05)
     desktop = context.ServiceManager.createInstanceWithContext(
@@ -59,6 +64,7 @@ def main(pipe: str, start_timeout: float) -> int:
         request = json.loads(line)
         if request.get("quit"):
             break
+        stage = "open"
         try:
             document = desktop.loadComponentFromURL(
                 uno.systemPathToFileUrl(request["in"]),
@@ -67,8 +73,9 @@ def main(pipe: str, start_timeout: float) -> int:
                 props({"Hidden": True, "ReadOnly": True}),
             )
             if document is None:
-                reply(error="打不开这个文件（文件损坏，或不是它的扩展名所说的格式）")
+                reply(error="open")
                 continue
+            stage = "store"
             try:
                 args = {"FilterName": request["filter"], "Overwrite": True}
                 if request.get("data"):
@@ -80,11 +87,11 @@ def main(pipe: str, start_timeout: float) -> int:
                 )
             finally:
                 document.close(True)
-        except DisposedException as exc:  # the bridge to LibreOffice is gone with it
-            reply(error=f"{type(exc).__name__}: {exc}", gone=True)
+        except DisposedException:  # the bridge to LibreOffice is gone with it
+            reply(error="other", gone=True)
             continue
-        except Exception as exc:  # the document fails
-            reply(error=f"{type(exc).__name__}: {exc}")
+        except Exception:  # the document fails
+            reply(error=stage)
             continue
         reply(ok=True)
     with contextlib.suppress(Exception):  # already gone

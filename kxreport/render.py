@@ -302,23 +302,6 @@ def _environment(user_dir: str | None) -> jinja2.Environment:
     return env
 
 
-class _CompiledTemplates(jinja2.FileSystemBytecodeCache):
-    """Templates compiled by earlier runs (compiling is most of a cold render). Jinja keys
-    each entry by the template's name and file and checks its source's checksum, so an
-    edited template is compiled anew. A cache that cannot be read or written is no cache,
-    never an error."""
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        try:
-            super().load_bytecode(bucket)
-        except Exception:  # a damaged entry (cut short, not ours): compile instead
-            bucket.reset()
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        with contextlib.suppress(OSError):
-            super().dump_bytecode(bucket)
-
-
 def _bytecode_cache() -> jinja2.BytecodeCache | None:
     """The compiled-template cache, in a folder of its own for this kxreport and Jinja and
     this environment (the code generator and options of ``sandbox.py`` and this module
@@ -335,10 +318,10 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
     parent = cache_folder() / "templates"
     wanted = parent / key.hexdigest()[:16]
     new = not wanted.exists()
-    folder = private_folder(wanted)
+    folder = private_folder(wanted)  # checked from the cache root down, links resolved
     if folder and new:
-        _prune(parent, keep=folder)
-    return _CompiledTemplates(str(folder)) if folder else None
+        _prune(folder.parent, keep=folder)
+    return sandbox.CompiledTemplates(str(folder)) if folder else None
 
 
 KEPT_CACHES = 4  # folders of compiled templates kept for other kxreport versions

@@ -438,6 +438,51 @@ class FolderLoader(jinja2.BaseLoader):
         return source, str(path), uptodate
 
 
+# --- compiled templates ------------------------------------------------------------------
+
+MAX_COMPILED_BYTES = 64 * 1024 * 1024  # a cache entry larger than this is not read
+
+
+class CompiledTemplates(jinja2.FileSystemBytecodeCache):
+    """Templates compiled by earlier runs, in a folder :func:`kxreport.files.private_folder`
+    found to be this user's alone from the cache root down (a compiled template is code
+    that runs). Jinja keys each entry by the template's name and file and checks its
+    source's checksum, so an edited template is compiled anew.
+
+    An entry is read with :func:`kxreport.files.read_private` (no link followed, no wait on
+    a FIFO, only a regular file of this user's that no one else can write) and its
+    checksum compared byte for byte, never unpickled. A cache entry that cannot be read,
+    is not ours or is damaged is no entry; one that cannot be written is no error."""
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        import marshal
+        import pickle
+        import types
+
+        from .files import read_private
+
+        data = read_private(Path(self._get_cache_filename(bucket)), MAX_COMPILED_BYTES)
+        if data is None:
+            return
+        # what jinja writes before the code: its magic and the pickled checksum
+        head = jinja2.bccache.bc_magic + pickle.dumps(bucket.checksum, 2)
+        if not data.startswith(head):
+            bucket.reset()
+            return
+        try:
+            code = marshal.loads(data[len(head) :])
+        except Exception:  # cut short, or another Python's
+            code = None
+        if isinstance(code, types.CodeType):
+            bucket.code = code
+        else:
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)
+
+
 # --- time and memory ---------------------------------------------------------------------
 
 
