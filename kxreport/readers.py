@@ -13,10 +13,17 @@ import re
 from pathlib import Path
 
 from .blocks import Block, Read
-from .errors import UsageError
+from .errors import KxreportError, UsageError
 from .files import read_regular
 
 MAX_SOURCE_BYTES = 50 * 1024 * 1024  # a Word file with pictures; text is far smaller
+# text (.txt, .md) as a year file (source.MAX_BYTES): 50万字 (importing.MAX_CHARACTERS) is
+# under 2 MB in any encoding; a saved page may hold its pictures inline
+MAX_TEXT_BYTES = 5 * 1024 * 1024
+MAX_PAGE_BYTES = 20 * 1024 * 1024
+# the extractor's time grows with the square of a page's elements beyond some 20 000 (40 000
+# paragraphs take 4 s, 240 000 five minutes); a news page has a few thousand
+MAX_PAGE_TAGS = 50_000
 DOCX_SUFFIXES = (".docx", ".docm")
 OFFICE_SUFFIXES = (".doc", ".wps", ".odt", ".rtf", ".wpt", ".dot")
 TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text")
@@ -40,9 +47,10 @@ def read(path: Path) -> Read:
         raise UsageError(f"Excel 填报表要单独导入（kxreport import {path.name}）")
     data = read_regular(path, MAX_SOURCE_BYTES)
     if suffix in TEXT_SUFFIXES:
-        return Read(read_text(decode(data, path), markdown=suffix in (".md", ".markdown")))
+        text = decode(_bounded(data, MAX_TEXT_BYTES, "文字材料（.txt、.md）", "一年的总结"), path)
+        return Read(read_text(text, markdown=suffix in (".md", ".markdown")))
     if suffix in HTML_SUFFIXES:
-        return read_html(decode(data, path))
+        return read_html(decode(_bounded(data, MAX_PAGE_BYTES, "另存的网页", "一篇新闻网页"), path))
     if suffix in OFFICE_SUFFIXES:
         from .office import convert
 
@@ -50,6 +58,16 @@ def read(path: Path) -> Read:
     from .wordfile import made_by_kxreport, read_docx
 
     return Read(read_docx(data, path), "docx", own=made_by_kxreport(data))
+
+
+def _bounded(data: bytes, limit: int, what: str, usual: str) -> bytes:
+    """``data``, or a message when it is beyond what a source of its kind holds."""
+    if len(data) > limit:
+        raise KxreportError(
+            f"文件太大（{len(data) / 1024 / 1024:.1f} MB）：{what}不能超过 "
+            f"{limit // 1024 // 1024} MB（{usual}通常不到 1 MB）：请只导入需要的部分"
+        )
+    return data
 
 
 def decode(data: bytes, path: Path) -> str:
@@ -170,6 +188,7 @@ def _without_closing_hashes(text: str) -> str:
 
 
 _MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>~&])")
+_TAG_START = re.compile(r"<[A-Za-z]")
 
 
 def read_html(html: str) -> Read:
@@ -179,6 +198,12 @@ def read_html(html: str) -> Read:
     text then goes through the same cleaning as text copied from a page."""
     import logging
 
+    for count, _ in enumerate(_TAG_START.finditer(html), start=1):
+        if count > MAX_PAGE_TAGS:
+            raise KxreportError(
+                f"网页的元素太多（超过 {MAX_PAGE_TAGS // 10000} 万个 HTML 标签，一篇新闻网页通常只有"
+                "几千个）：请把正文复制到 .txt 文件后导入"
+            )
     import trafilatura
 
     logging.getLogger("trafilatura").setLevel(logging.CRITICAL)

@@ -333,6 +333,7 @@ def import_file(
     """The year files one source gives: one, or one per sample of a page holding several
     (``NAME-1.yaml``, ``NAME-2.yaml`` …). Nothing is written here."""
     from ..readers import read
+    from ..source import MAX_BYTES
 
     imported = import_read(read(source), org=org, year=year, kind=kind)
     results = []
@@ -340,5 +341,13 @@ def import_file(
         target = output
         if len(imported) > 1:
             target = output.with_name(f"{output.stem}-{number}{output.suffix}")
-        results.append(Result(source, target, one, to_yaml(one, source.name)))
+        text = to_yaml(one, source.name)
+        size = len(text.encode("utf-8"))
+        if size > MAX_BYTES:  # a year file beyond it would not load: never written
+            raise KxreportError(
+                f"导入得到的年度文件有 {size / 1024 / 1024:.1f} MB，超过年度文件 "
+                f"{MAX_BYTES // 1024 // 1024} MB 的上限（validate 和 build 不会读它），没有写入："
+                "原文的段落和数字太多，请把材料分成几份分别导入"
+            )
+        results.append(Result(source, target, one, text))
     return results

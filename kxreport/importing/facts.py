@@ -8,9 +8,10 @@ table adds counts and never filters them."""
 from __future__ import annotations
 
 import re
+from collections import deque
 from typing import Any
 
-from ..numbers import figure_entry, mentions, same_count
+from ..numbers import figure_entry, mentions
 from ..readers import Block
 from ..values import Count
 from .imported import Context
@@ -142,28 +143,51 @@ def table_rows(ctx: Context) -> dict[str, list[dict[str, Any]]]:
     """The indicator-table rows no number of the text matched: counts (or targets) of their
     own, so a table adds what it says and nothing of it is lost."""
     found: dict[str, list[dict[str, Any]]] = {"counts": [], "targets": []}
-    for kind, label, value in ctx.figures:
+    for index, (kind, label, value) in enumerate(ctx.figures):
+        if index in ctx.figures_used:
+            continue
         for mention in mentions(value):
             entry = figure_entry(mention, ctx.keys, label)
             if entry is not None:
                 found[kind].append(entry)
                 break
     ctx.figures.clear()
+    ctx.figure_index.clear()
+    ctx.figures_indexed = 0
+    ctx.figures_used.clear()
     return {k: v for k, v in found.items() if v}
 
 
 def _figure_row(ctx: Context, mention: Any) -> tuple[str, str] | None:
-    """The indicator-table row of a count in the text (same value), used once."""
+    """The indicator-table row of a count in the text, used once: the first row left that
+    says the same count (``numbers.same_count``: a row without a unit matches any unit).
+    Each row is read once and looked up by its count, so a table of thousands of rows
+    against thousands of numbers costs no more per number than a short one."""
+    _index_figures(ctx)
+    found = mention.count
+    queues = [
+        queue
+        for unit in dict.fromkeys((found.unit, ""))
+        if (queue := ctx.figure_index.get((found.value, found.precision, unit)))
+    ]
+    if not queues:
+        return None
+    index = min(queues, key=lambda queue: queue[0]).popleft()  # the first in table order
+    ctx.figures_used.add(index)
+    kind, label, _ = ctx.figures[index]
+    return kind, label
 
-    for index, (kind, label, value) in enumerate(ctx.figures):
+
+def _index_figures(ctx: Context) -> None:
+    """Rows added to ``figures`` since the last call, read into ``figure_index``."""
+    for index in range(ctx.figures_indexed, len(ctx.figures)):
         try:
-            same = same_count(mention.count, Count.parse(value))
+            count = Count.parse(ctx.figures[index][2])
         except ValueError:
-            continue
-        if same:
-            del ctx.figures[index]
-            return kind, label
-    return None
+            continue  # not a count: never matched, kept as the table wrote it
+        key = (count.value, count.precision, count.unit)
+        ctx.figure_index.setdefault(key, deque()).append(index)
+    ctx.figures_indexed = len(ctx.figures)
 
 
 # “（先后）荣获/获得/获评 A、B 等荣誉”: the receiver is the subject

@@ -3,6 +3,7 @@ judged, and the working state the stages share while they make it."""
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,6 +48,11 @@ class Context:
     # a number of the text that is not in the table was not a count there either
     table_is_counts: bool = False
     had_table: bool = False  # the document has an indicator table
+    # the rows of ``figures`` by the count they say (value, precision, unit), each queue in
+    # table order, so that finding a number's row costs the same for any table's length
+    figure_index: dict[tuple[Any, ...], deque[int]] = field(default_factory=dict)
+    figures_indexed: int = 0  # how many rows of ``figures`` are in the index
+    figures_used: set[int] = field(default_factory=set)  # rows a number of the text took
 
     @property
     def data(self) -> dict[str, Any]:

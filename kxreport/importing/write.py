@@ -21,7 +21,7 @@ def to_yaml(imported: Imported, source_name: str) -> str:
 
     lines = [
         "# yaml-language-server: $schema=kxreport.schema.json",
-        f"# 由 kxreport import 从“{_one_line(source_name)}”导入。",
+        f"# 由 kxreport import 从“{_shown_name(source_name)}”导入。",
         "# 以“导入：”开头的注释是导入时的判断，请核对后删去；数字按原文写法记录在各条目的 counts 里。",
     ]
     for note in imported.table_notes:
@@ -103,6 +103,15 @@ def _one_line(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+def _shown_name(name: str) -> str:
+    """A file's name as the year file's first comment says it: a character no year file may
+    hold (a control, a byte the file system's encoding could not read, a bidirectional
+    control) shown as U+FFFD, so that any name gives a file that reads back."""
+    from ..text import BIDI_CONTROLS, FORBIDDEN_CHARS
+
+    return _one_line(BIDI_CONTROLS.sub("\ufffd", FORBIDDEN_CHARS.sub("\ufffd", name)))
+
+
 def _block_safe(text: str) -> bool:
     """Whether a literal block keeps ``text`` exactly (no leading spaces, tabs or
     characters YAML would escape)."""
@@ -174,7 +183,14 @@ def outputs_for(sources: list[Path], output: Path | None, *, force: bool) -> dic
         seen[key] = source
         targets[source] = target
     if folder and output is not None:
-        output.mkdir(parents=True, exist_ok=True)
+        try:
+            output.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:  # a file where a folder of the path should be, no permission
+            from ..errors import OutputError
+            from ..files import reason
+
+            why = "已有同名的文件" if isinstance(exc, FileExistsError) else reason(exc)
+            raise OutputError(f"无法创建输出文件夹 {output}：{why}") from None
     return targets
 
 
