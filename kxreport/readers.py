@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .blocks import Block, Read
 from .errors import KxreportError, UsageError
-from .files import read_regular
+from .files import TooLarge, read_regular
 
 MAX_SOURCE_BYTES = 50 * 1024 * 1024  # a Word file with pictures; text is far smaller
 # text (.txt, .md) as a year file (source.MAX_BYTES): 50万字 (importing.MAX_CHARACTERS) is
@@ -45,7 +45,13 @@ def read(path: Path) -> Read:
         )
     if suffix in SHEET_SUFFIXES:
         raise UsageError(f"Excel 填报表要单独导入（kxreport import {path.name}）")
-    data = read_regular(path, MAX_SOURCE_BYTES)
+    try:
+        data = read_regular(path, MAX_SOURCE_BYTES)
+    except TooLarge as exc:  # said without the path: import names the source itself
+        raise UsageError(
+            f"文件太大（{exc.size / 1024 / 1024:.1f} MB，上限 {exc.limit // 1024 // 1024} MB）："
+            "不像是一份工作总结或工作要点，请检查是不是选错了文件"
+        ) from None
     if suffix in TEXT_SUFFIXES:
         text = decode(_bounded(data, MAX_TEXT_BYTES, "文字材料（.txt、.md）", "一年的总结"), path)
         return Read(read_text(text, markdown=suffix in (".md", ".markdown")))

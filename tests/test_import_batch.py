@@ -119,3 +119,14 @@ def test_control_and_bidirectional_characters_never_reach_the_year_file(tmp_path
     text = (tmp_path / "a.yaml").read_text(encoding="utf-8")
     assert not any(c in text for c in "\x0c\x1b\x07\u202e\u2066")
     assert "举办讲座30场。反转" in text
+
+
+def test_a_source_over_the_size_limit_is_said_with_its_path_once(tmp_path, monkeypatch):
+    from kxreport import readers
+
+    monkeypatch.setattr(readers, "MAX_SOURCE_BYTES", 1024)
+    source = tmp_path / "big.docx"
+    source.write_bytes(b"\0" * 4096)
+    result = runner.invoke(app, ["import", str(source), "-o", str(tmp_path / "big.yaml")])
+    assert result.exit_code == 1
+    assert result.output.count(str(source)) == 1 and "文件太大" in result.output
