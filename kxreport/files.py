@@ -54,6 +54,13 @@ _REASONS = {
     errno.ELOOP: "符号链接太多层或形成了循环",
     errno.EBUSY: "文件正被占用",
     errno.ETXTBSY: "文件正被占用",
+    errno.EEXIST: "已经存在",
+    errno.ENOTEMPTY: "文件夹不是空的",
+    errno.EXDEV: "不能跨磁盘移动",
+    errno.EINVAL: "文件名或参数无效",
+    errno.EFBIG: "文件太大",
+    errno.ENXIO: "设备不存在",
+    errno.EAGAIN: "暂时无法访问，请稍后再试",
 }
 if hasattr(errno, "EDQUOT"):
     _REASONS[errno.EDQUOT] = "超出磁盘配额"
@@ -61,7 +68,13 @@ if hasattr(errno, "EDQUOT"):
 
 def reason(exc: OSError) -> str:
     """Why an operation on a file failed, in Chinese where the reason is a common one."""
-    return _REASONS.get(exc.errno or -1) or exc.strerror or str(exc)
+    known = _REASONS.get(exc.errno or -1)
+    if known:
+        return known
+    # the system's words (English on most systems), said as such, with the error number
+    return (
+        f"系统错误 {exc.errno}（{exc.strerror or type(exc).__name__}）" if exc.errno else "系统错误"
+    )
 
 
 def read_regular(path: str | Path, limit: int) -> bytes:

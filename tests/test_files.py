@@ -130,9 +130,11 @@ def test_an_uncommon_reason_keeps_the_systems_words():
     from kxreport.files import reason
 
     assert reason(OSError(errno.EROFS, "Read-only file system")) == "所在的文件系统是只读的"
+    # a rare reason keeps the system's words, marked as the system's, with its number
     assert reason(OSError(errno.ECONNRESET, "Connection reset by peer")) == (
-        "Connection reset by peer"
+        f"系统错误 {errno.ECONNRESET}（Connection reset by peer）"
     )
+    assert reason(OSError(errno.EEXIST, "File exists")) == "已经存在"
 
 
 def test_outputs_keep_the_mode_of_the_file_they_replace(tmp_path):
