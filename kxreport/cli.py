@@ -470,8 +470,11 @@ def _with_progress(sources: list[Path], show: Any, run: Any, label: str = "生�
 @_command(
     "改写年度文件：--simplified 把文字中的繁体字转换为简体（OpenCC）；--punctuation 把中文里的"
     "半角标点（, : ; ( ) ? ! 和直引号）改为全角，2021-2025年 改为 2021—2025年；--counts 把开篇和条目正文里"
-    "写到而 counts 里还没有的数字补进 counts（按原文写法，和 import 相同）。可以同时指定几项。"
-    "保留注释、键的顺序和格式；先写临时文件再替换。\n\n"
+    "写到而 counts 里还没有的数字补进 counts（按原文写法，和 import 相同）。可以同时指定几项；"
+    "每一项都同时去掉文字里改变显示顺序的双向控制字符（U+202E、U+2066 等）。"
+    "只改动要改的值，注释、键的顺序、引号、缩进和换行符保持原样；先写临时文件再替换。"
+    "有错误的文件不修改、列出问题（这次改写本身去掉的错误除外，例如双向控制字符；--counts 要求文件没有错误）；"
+    "改写结果超过 5 MB 上限或读回不一致时也不修改。\n\n"
     "示例：kxreport fmt --simplified 2023.yaml\n\n"
     "示例：kxreport fmt --punctuation --counts 2023.yaml"
 )
@@ -484,32 +487,42 @@ def fmt(
     counts: Annotated[
         bool, typer.Option("--counts", help="把正文里写到的数字补进开篇和条目的 counts")
     ] = False,
+    root: RootOpt = None,
 ) -> None:
-    from .fmt import add_counts, punctuate, simplify
+    from .fmt import format_file
 
     steps = [
-        (simplified, simplify, "处文字转换为简体", "没有繁体字"),
-        (punctuation, punctuate, "处文字的半角标点改为全角", "没有半角标点"),
-        (counts, add_counts, "个数字补进 counts", "正文里的数字都已记录"),
+        (simplified, "simplified", "处文字转换为简体", "没有繁体字"),
+        (punctuation, "punctuated", "处文字的半角标点改为全角", "没有半角标点"),
+        (counts, "counted", "个数字补进 counts", "正文里的数字都已记录"),
     ]
     chosen = [step for step in steps if step[0]]
     if not chosen:
         _fail(UsageError("请指定要做的改写：--simplified、--punctuation 或 --counts"))
     failed = 0
     for path in files:
-        for _, run, did, nothing in chosen:
-            try:
-                done = run(path)
-            except DataError as exc:
-                _reporter("text").file(path, exc.diagnostics, "未修改", False)
-                failed += 1
-                break
-            except KxreportError as exc:
-                _fail(exc)
-            if done.changed:
-                _say(f"{path}：已把 {done.changed} {did}")
-            else:
-                _say(f"{path}：{nothing}，未修改")
+        try:
+            done = format_file(
+                path, simplified=simplified, punctuation=punctuation, counts=counts, root=root
+            )
+        except DataError as exc:
+            _reporter("text").file(path, exc.diagnostics, "未修改", False)
+            failed += 1
+            continue
+        except UsageError as exc:
+            _fail(exc)
+        except KxreportError as exc:  # the result would not be a file validate accepts
+            _say(f"错误：{exc}", "red")
+            failed += 1
+            continue
+        for _, field, did, nothing in chosen:
+            changed = getattr(done, field)
+            if changed:
+                _say(f"{path}：已把 {changed} {did}")
+            else:  # “未修改” only when no other step changed the file either
+                _say(f"{path}：{nothing}" + ("" if done.changed else "，未修改"))
+        if done.unbidi:
+            _say(f"{path}：已去掉 {done.unbidi} 处文字里改变显示顺序的双向控制字符")
     if failed:
         raise typer.Exit(1)
 

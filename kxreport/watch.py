@@ -6,6 +6,7 @@ user's template folder. A broken input prints its diagnostics and the watch goes
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,13 @@ from .loader import load
 WATCHED_SUFFIXES = (".yaml", ".yml", ".j2")
 
 
+def _real(path: Path | str) -> Path:
+    """Where ``path`` leads, as far as it leads anywhere: ``Path.resolve`` raises on a link
+    that points to itself (a year file swapped for such a link would end the watch), the
+    operating system's ``realpath`` stops at the loop and answers."""
+    return Path(os.path.realpath(path))
+
+
 def inputs(sources: list[Path], templates: Path | None, root: Path | None = None) -> set[Path]:
     """Every file a build of ``sources`` reads (as far as they can be read now)."""
     found: set[Path] = set()
@@ -23,31 +31,31 @@ def inputs(sources: list[Path], templates: Path | None, root: Path | None = None
         # as named and as resolved: a year file swapped for a link to another file is
         # still the year file that changed
         found.add(source.absolute())
-        found.add(source.resolve())
+        found.add(_real(source))
         try:
             result = load(source, root=root)
         except Exception:  # missing, unreadable or worse: watch the file itself
             continue
-        found.update(p.resolve() for p in result.files)
+        found.update(_real(p) for p in result.files)
         if result.previous is not None:
-            found.add(Path(result.previous.path).resolve())
-        found.update(Path(u.path).resolve() for u in result.units)
+            found.add(_real(result.previous.path))
+        found.update(_real(u.path) for u in result.units)
     if templates is not None:
-        found.update(p.resolve() for p in templates.glob("*.j2"))
+        found.update(_real(p) for p in templates.glob("*.j2"))
     return found
 
 
 def folders(paths: set[Path], templates: Path | None) -> list[Path]:
     dirs = {p.parent for p in paths}
     if templates is not None:
-        dirs.add(templates.resolve())
+        dirs.add(_real(templates))
     return sorted(d for d in dirs if d.is_dir())
 
 
 def relevant(changes: set[tuple[Any, str]], watched: set[Path]) -> bool:
     for _, changed in changes:
         named = Path(changed).absolute()
-        path = named.resolve()
+        path = _real(named)
         if named in watched or path in watched or named.suffix in WATCHED_SUFFIXES:
             return True
     return False
