@@ -326,13 +326,55 @@ def import_sheet(path: Path) -> tuple[Filled, str]:
 
 
 def merge_into(path: Path, target: Path) -> tuple[Filled, int]:
-    """A filled sheet's counts put into the existing year file ``target`` (rewritten in
-    place, atomically, its text and comments kept); how many values changed."""
-    from .errors import DataError
-    from .fmt import _rewrite
+    """A filled sheet's counts put into the existing year file ``target``, rewritten in
+    place through a YAML round trip (comments, key order, quotes and indentation kept) and
+    replaced atomically; how many values changed. The result may disagree with the file's
+    prose (new figures, old text): that is validate's to say, so it is written; a file
+    that cannot be read, or a result over the size limit, is not."""
+    import io
+
+    from ruamel.yaml import YAML
+
+    from .errors import DataError, OutputError
+    from .files import rewrite_in_place
+    from .fmt import sequence_indent
+    from .source import MAX_BYTES, read_yaml
 
     filled = read_filled(path)
     if filled.problems:
         raise DataError(filled.problems)
-    done = _rewrite(target, lambda data: merge_counts(data, filled))
-    return filled, done.changed
+    read = read_yaml(target)
+    if not read.readable or read.source is None or read.repaired:
+        raise DataError(read.diagnostics)
+    newline = "\r\n" if "\r\n" in read.source.text else "\n"
+    text = read.source.text.replace("\r\n", "\n")
+    yaml = YAML(typ="rt")
+    yaml.preserve_quotes = True
+    yaml.width = 1_000_000
+    indent = sequence_indent(text)
+    yaml.indent(mapping=2, sequence=indent + 2, offset=indent)
+
+    def dump(data: Any) -> str:
+        out = io.StringIO()
+        yaml.dump(data, out)
+        return out.getvalue()
+
+    data = yaml.load(text)
+    if dump(data) != text:
+        raise OutputError(
+            f"{target}：无法在保留原有格式（缩进、注释、引号）的前提下并入数字，文件未修改；"
+            "请先把缩进统一为两个空格"
+        )
+    changed = merge_counts(data, filled)
+    if changed:
+        result = dump(data)
+        raw = read_regular(target, MAX_BYTES)
+        bom = b"\xef\xbb\xbf" if raw.startswith(b"\xef\xbb\xbf") else b""
+        new = bom + result.replace("\n", newline).encode("utf-8")
+        if len(new) > MAX_BYTES:
+            raise OutputError(
+                f"{target}：并入后文件超过 {MAX_BYTES // 1024 // 1024} MB 的上限，文件未修改"
+            )
+        YAML(typ="safe").load(result)  # reads back (ruamel wrote it)
+        rewrite_in_place(target, new)
+    return filled, changed

@@ -146,7 +146,7 @@ def bidi_control_message(text: str, what: str = "文字") -> str | None:
     return (
         f"{what}中有改变文字显示顺序的双向控制字符 U+{ord(bad[0]):04X}（第 {bad.start() + 1} 个字符），"
         "它会让读者看到的和文件里写的不一样（例如“3000”显示为“0003”）：请删除它"
-        "（kxreport fmt 会把它去掉）"
+        "（kxreport fmt 的任一种改写，例如 kxreport fmt --punctuation，都会顺带去掉它）"
     )
 
 
