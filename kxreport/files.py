@@ -108,21 +108,29 @@ def read_regular(path: str | Path, limit: int) -> bytes:
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):  # replaced between stat and open
             raise UsageError(f"{shown} 不是普通文件：kxreport 只读取普通文件")
-        chunks: list[bytes] = []
-        size = 0
-        while True:
-            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            size += len(chunk)
-            if size > limit:
-                raise TooLarge(Path(shown), size, limit)
-        return b"".join(chunks)
+        data = _read_up_to(fd, limit)
+        if data is None:
+            raise TooLarge(Path(shown), limit + 1, limit)
+        return data
     except OSError as exc:
         raise UsageError(f"无法读取 {shown}：{reason(exc)}") from None
     finally:
         os.close(fd)
+
+
+def _read_up_to(fd: int, limit: int) -> bytes | None:
+    """All the bytes of an open file, or None when it holds more than ``limit`` (read in
+    pieces, so a file that grows after it was measured is still bounded)."""
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        chunk = os.read(fd, min(1 << 20, limit + 1 - size))
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+        size += len(chunk)
+        if size > limit:
+            return None
 
 
 def is_inside(path: Path, root: Path) -> bool:
@@ -441,17 +449,7 @@ def read_private(path: Path, limit: int) -> bytes | None:
             return None
         if hasattr(os, "getuid") and (info.st_uid != os.getuid() or info.st_mode & 0o022):
             return None
-        chunks: list[bytes] = []
-        size = 0
-        while True:
-            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            size += len(chunk)
-            if size > limit:
-                return None
-        return b"".join(chunks)
+        return _read_up_to(fd, limit)
     except OSError:
         return None
     finally:

@@ -150,35 +150,13 @@ def test_a_file_that_is_not_what_it_claims_gets_one_chinese_sentence(tmp_path, c
 
 
 def _numbered(levels: str, paragraphs: int = 3) -> bytes:
+    from .test_hostile_word import NUMBERED, _numbering
+
     numbering = (
         f'<?xml version="1.0"?><w:numbering {W}><w:abstractNum w:abstractNumId="0">{levels}'
         '</w:abstractNum><w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num></w:numbering>'
-    ).encode()
-    rels = BASE["word/_rels/document.xml.rels"].decode()
-    if "numbering.xml" not in rels:
-        rels = rels.replace(
-            "</Relationships>",
-            '<Relationship Id="rIdNum" Type="http://schemas.openxmlformats.org/officeDocument/'
-            '2006/relationships/numbering" Target="numbering.xml"/></Relationships>',
-        )
-    types = BASE["[Content_Types].xml"].decode()
-    if "numbering+xml" not in types:
-        types = types.replace(
-            "</Types>",
-            '<Override PartName="/word/numbering.xml" ContentType="application/vnd.openxmlformats-'
-            'officedocument.wordprocessingml.numbering+xml"/></Types>',
-        )
-    number = '<w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="1"/></w:numPr></w:pPr>'
-    body = _document(_para("一项工作", number) * paragraphs)
-    return _pack(
-        {
-            **BASE,
-            "word/numbering.xml": numbering,
-            "word/_rels/document.xml.rels": rels.encode(),
-            "[Content_Types].xml": types.encode(),
-            "word/document.xml": body,
-        }
     )
+    return _numbering(numbering, _para("一项工作", NUMBERED) * paragraphs)
 
 
 def _level(start: str, fmt: str = "decimal", text: str = "%1.", ilvl: str = "0") -> str:
