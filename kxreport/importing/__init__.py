@@ -150,8 +150,7 @@ def _header(
     seo = site_title or bool(title and site_made(title))
     if title is None and published.get("page_title"):
         # no heading the text itself gives: the document's name on a 文库 site's page labels
-        title = published["page_title"]
-        seo = True
+        title = published["page_title"]  # the document's file name: its own words
         notes[("title",)] = "原文的标题不在正文里，按文库网站的页面标签判断，请核对"
 
     # the organisation and its level
@@ -163,6 +162,8 @@ def _header(
         org, level = judge.judge_org(
             found.headline or title, found.notice_title, issuer, body, published
         )
+        if org is None and level is None and title:
+            org, level = judge.place_as_writer(title)
     name, short = org.value if org else (None, None)  # type: ignore[misc]
     data["org"] = {"name": name, "short_name": short, "level": level.value if level else None}
     if org is None:

@@ -257,6 +257,26 @@ _PLACES = {"省": "省", "市": "市", "州": "州", "盟": "盟", "县": "县",
            "公司": "企业", "集团": "企业"}  # fmt: skip
 
 
+# no 科协 named anywhere: a place writing its own plan or summary (“2011年维桥乡科普工作
+# 计划”, “街道科普年度工作计划”) is the writer
+_PLACE_WRITES = re.compile(
+    r"(?:^|年度?)(?P<place>[\u4e00-\u9fff]{0,8}?(?:乡|镇|街道|社区))"
+    r"(?:科普|科技)?(?:年度)?(?:工作)?(?:总结|计划|要点|安排)"
+)
+
+
+def place_as_writer(title: str) -> tuple[Judged | None, Judged | None]:
+    """The writer of a title that names only a place below the county (乡、镇、街道), or
+    (None, None)."""
+    m = _PLACE_WRITES.search(title)
+    if m is None:
+        return None, None
+    place = m["place"]
+    level = guess_level(place)
+    where = f"标题“{title}”"
+    return Judged((place, place), where), (Judged(level, where) if level else None)
+
+
 def generic_self(title: str | None, body: list[str]) -> tuple[str, str, str] | None:
     """How the text names itself without a name (“县科协2022年……”, “2022年，街道科协……”,
     “校科协”): (the words, level, evidence), from the self-references at the start of the
