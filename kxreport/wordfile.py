@@ -56,7 +56,7 @@ MAX_RUNS = 50_000  # runs of text within them
 _CHUNK = 64 * 1024  # what one read of a part may unpack
 NOT_WORD = "不是有效的 Word（.docx）文件"
 RESAVE = "请在 Word 或 WPS 中打开，另存为 .docx 后再导入"
-TOO_LARGE = "不像是一份工作总结，拒绝读取"
+TOO_LARGE = "不像是一份工作总结或工作要点，拒绝读取"
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the old .doc, and a .docx with a password
 _DOCTYPE = tuple(
     "<!DOCTYPE".encode(codec)
