@@ -12,7 +12,7 @@ import typer
 from typer.core import TyperCommand, TyperGroup
 
 from . import __version__, i18n
-from .errors import DataError, KxreportError, OutputError, UsageError
+from .errors import DataError, KxreportError, UsageError
 from .help import Context as HelpContext
 from .kinds import DIAGNOSTIC_STYLES, DOC_KINDS, FONT_PROFILES, ORG_LEVELS, STATS_FORMATS
 from .writers import FORMATS, formats_help
@@ -571,8 +571,8 @@ def init(
     from .loader import load
     from .scaffold import LEVELS, scaffold
 
-    if kind not in (None, "summary", "plan"):
-        _fail(UsageError(f"--kind 只能是 summary 或 plan，不能是“{kind}”"))
+    if kind is not None and kind not in DOC_KINDS:
+        _fail(UsageError(f"--kind 只能是 {'、'.join(DOC_KINDS)}，不能是“{kind}”"))
     if level is not None and level not in LEVELS:
         _fail(UsageError(f"--level 只能是 {'、'.join(LEVELS)} 之一"))
     previous = None
@@ -661,10 +661,11 @@ def import_(
         ),
     ] = None,
 ) -> None:
-    from .importing import expand_sources, outputs_for
+    from .files import write_new
+    from .importing import expand_sources, outputs_for, plan_source, refusals
 
-    if kind not in (None, "summary", "plan"):
-        _fail(UsageError(f"--kind 只能是 summary 或 plan，不能是“{kind}”"))
+    if kind is not None and kind not in DOC_KINDS:
+        _fail(UsageError(f"--kind 只能是 {'、'.join(DOC_KINDS)}，不能是“{kind}”"))
     if into is not None:
         _merge_sheet(sources, into)
         return
@@ -681,7 +682,7 @@ def import_(
     def one(source: Path) -> None:
         nonlocal failed
         try:
-            planned[source] = _plan_import(source, targets[source], org, year, kind)
+            planned[source] = plan_source(source, targets[source], org=org, year=year, kind=kind)
         except DataError as exc:
             _reporter("text").file(source, exc.diagnostics, "未导入", False)
             failed += 1
@@ -702,65 +703,9 @@ def import_(
     else:
         for source in sources:
             one(source)
-    failed += _write_imports(planned, sources, force)
-    if len(sources) > 1:
-        _say(f"共 {len(sources)} 份材料：{len(sources) - failed} 份导入，{failed} 份失败")
-    if failed:
-        raise typer.Exit(1)
-
-
-def _plan_import(
-    source: Path, target: Path, org: str | None, year: int | None, kind: str | None
-) -> list[tuple[Path, str, str]]:
-    """What importing ``source`` would write: (year file, its text, the summary line), each
-    text checked to read back."""
-    from .importing import import_file, summary_line
-    from .readers import SHEET_SUFFIXES
-    from .source import reads_back
-
-    if source.suffix.lower() in SHEET_SUFFIXES:
-        from .sheet import import_sheet
-
-        filled, text = import_sheet(source)
-        plans = [(target, text, f"{filled.unit}：{len(filled.counts)} 项指标")]
-    else:
-        results = import_file(source, target, org=org, year=year, kind=kind)
-        plans = [(r.output, r.text, summary_line(r.imported)) for r in results]
-    for output, text, _ in plans:
-        problems = reads_back(text, str(output))
-        if problems:
-            raise OutputError(
-                f"导入结果无法作为年度文件读回（{problems[0].message}），没有写入：这是 kxreport 的缺陷，请报告"
-            )
-    return plans
-
-
-def _write_imports(
-    planned: dict[Path, list[tuple[Path, str, str]]], sources: list[Path], force: bool
-) -> int:
-    """Write every source's year files, or none of a source's when one of them would land
-    on a file another source of the batch writes, on a source, or (without --force) on an
-    existing file. Returns how many sources failed here."""
-    from .files import write_new
-
-    owners: dict[Path, list[Path]] = {}
+    refused = refusals(planned, sources, force=force)
     for source, plans in planned.items():
-        for output, _, _ in plans:
-            owners.setdefault(output.resolve(), []).append(source)
-    inputs = {s.resolve() for s in sources}
-    failed = 0
-    for source, plans in planned.items():
-        problem = None
-        for output, _, _ in plans:
-            others = [o for o in owners[output.resolve()] if o != source]
-            if others:
-                problem = f"{output} 也是 {others[0]} 的导入结果：两份材料不会写进同一个文件，请分别导入到不同的文件夹"
-            elif output.resolve() in inputs:
-                problem = f"{output} 是要导入的材料本身：不会覆盖它"
-            elif output.exists() and not force:
-                problem = f"{output} 已经存在：不会覆盖它（确实要覆盖请加 --force）"
-            if problem:
-                break
+        problem = refused.get(source)
         if problem is None:
             try:
                 for output, text, _ in plans:
@@ -774,7 +719,10 @@ def _write_imports(
         for output, _, said in plans:
             _say(f"已导入 {source} → {output}")
             _say("  " + said)
-    return failed
+    if len(sources) > 1:
+        _say(f"共 {len(sources)} 份材料：{len(sources) - failed} 份导入，{failed} 份失败")
+    if failed:
+        raise typer.Exit(1)
 
 
 def _merge_sheet(sources: list[Path], into: Path) -> None:

@@ -395,4 +395,4 @@ def test_org_year_and_kind_given_on_the_command_line_win_over_guesses(tmp_path):
     assert [str(f.value) for f in doc.figures("counts")] == ["12场"]
     assert {str(f.value) for f in doc.figures("targets")} == {"3期", "500余人次"}
     bad = run("import", str(source), "--kind", "report")
-    assert bad.exit_code == 2 and "--kind 只能是 summary 或 plan" in bad.output
+    assert bad.exit_code == 2 and "--kind 只能是 summary、plan" in bad.output

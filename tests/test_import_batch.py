@@ -130,3 +130,15 @@ def test_a_source_over_the_size_limit_is_said_with_its_path_once(tmp_path, monke
     result = runner.invoke(app, ["import", str(source), "-o", str(tmp_path / "big.yaml")])
     assert result.exit_code == 1
     assert result.output.count(str(source)) == 1 and "文件太大" in result.output
+
+
+def test_a_year_file_that_would_not_read_back_is_never_written(tmp_path, monkeypatch):
+    import kxreport.importing as importing_module
+
+    # whatever goes wrong upstream, what import writes must be a file kxreport reads
+    monkeypatch.setattr(importing_module, "to_yaml", lambda one, name: "org: [unclosed\n")
+    source = tmp_path / "a.txt"
+    source.write_text(ARTICLE.format(n=2023, k=5), encoding="utf-8")
+    result = runner.invoke(app, ["import", str(source), "-o", str(tmp_path / "a.yaml")])
+    assert result.exit_code == 1 and "无法作为年度文件读回" in result.output
+    assert not (tmp_path / "a.yaml").exists()

@@ -26,7 +26,7 @@ from .facts import honours_in, read_figures, record, table_note, table_rows
 from .frame import frame, site_made
 from .imported import Context, Imported
 from .outline import outline
-from .write import expand_sources, outputs_for, summary_line, to_yaml
+from .write import expand_sources, outputs_for, refusals, summary_line, to_yaml
 
 MAX_CHARACTERS = 500_000  # of text in one source: a 200-page report has some 20万字
 NOTHING_TO_IMPORT = "没有可导入的文字：文件是空的，或只有图片、页眉页脚和网页上的导航、来源等杂项"
@@ -39,6 +39,8 @@ __all__ = [
     "import_file",
     "import_read",
     "outputs_for",
+    "plan_source",
+    "refusals",
     "summary_line",
 ]
 
@@ -334,7 +336,6 @@ def import_file(
     """The year files one source gives: one, or one per sample of a page holding several
     (``NAME-1.yaml``, ``NAME-2.yaml`` …). Nothing is written here."""
     from ..readers import read
-    from ..source import MAX_BYTES
 
     imported = import_read(read(source), org=org, year=year, kind=kind)
     results = []
@@ -343,12 +344,49 @@ def import_file(
         if len(imported) > 1:
             target = output.with_name(f"{output.stem}-{number}{output.suffix}")
         text = to_yaml(one, source.name)
-        size = len(text.encode("utf-8"))
-        if size > MAX_BYTES:  # a year file beyond it would not load: never written
-            raise KxreportError(
-                f"导入得到的年度文件有 {size / 1024 / 1024:.1f} MB，超过年度文件 "
-                f"{MAX_BYTES // 1024 // 1024} MB 的上限（validate 和 build 不会读它），没有写入："
-                "原文的段落和数字太多，请把材料分成几份分别导入"
-            )
+        loadable(text, target)
         results.append(Result(source, target, one, text))
     return results
+
+
+def loadable(text: str, target: Path) -> None:
+    """Refuse a year file kxreport could not read back (over the size limit, or text its
+    reader refuses): import never writes one."""
+    from ..errors import OutputError
+    from ..source import MAX_BYTES, reads_back
+
+    size = len(text.encode("utf-8"))
+    if size > MAX_BYTES:
+        raise KxreportError(
+            f"导入得到的年度文件有 {size / 1024 / 1024:.1f} MB，超过年度文件 "
+            f"{MAX_BYTES // 1024 // 1024} MB 的上限（validate 和 build 不会读它），没有写入："
+            "原文的段落和数字太多，请把材料分成几份分别导入"
+        )
+    problems = reads_back(text, str(target))
+    if problems:
+        raise OutputError(
+            f"导入结果无法作为年度文件读回（{problems[0].message}），没有写入：这是 kxreport 的缺陷，请报告"
+        )
+
+
+def plan_source(
+    source: Path,
+    target: Path,
+    *,
+    org: str | None = None,
+    year: int | None = None,
+    kind: str | None = None,
+) -> list[tuple[Path, str, str]]:
+    """What importing ``source`` would write: (year file, its text, a summary line), every
+    text one kxreport reads back. A filled 指标填报表 (.xlsx) gives its unit's file; any
+    other source goes through :func:`import_file`. Nothing is written here."""
+    from ..readers import SHEET_SUFFIXES
+
+    if source.suffix.lower() in SHEET_SUFFIXES:
+        from ..sheet import import_sheet
+
+        filled, text = import_sheet(source)
+        loadable(text, target)
+        return [(target, text, f"{filled.unit}：{len(filled.counts)} 项指标")]
+    results = import_file(source, target, org=org, year=year, kind=kind)
+    return [(r.output, r.text, summary_line(r.imported)) for r in results]

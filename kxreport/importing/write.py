@@ -194,6 +194,35 @@ def outputs_for(sources: list[Path], output: Path | None, *, force: bool) -> dic
     return targets
 
 
+def refusals(
+    planned: dict[Path, list[tuple[Path, str, str]]], sources: list[Path], *, force: bool
+) -> dict[Path, str]:
+    """Why a source's year files may not be written (in Chinese), for each source that may
+    not: one of them would land on a file another source of the batch writes, on a source,
+    or (without --force) on an existing file. A refused source writes none of its files."""
+    owners: dict[Path, list[Path]] = {}
+    for source, plans in planned.items():
+        for output, _, _ in plans:
+            owners.setdefault(output.resolve(), []).append(source)
+    inputs = {s.resolve() for s in sources}
+    refused: dict[Path, str] = {}
+    for source, plans in planned.items():
+        for output, _, _ in plans:
+            others = [o for o in owners[output.resolve()] if o != source]
+            if others:
+                refused[source] = (
+                    f"{output} 也是 {others[0]} 的导入结果：两份材料不会写进同一个文件，"
+                    "请分别导入到不同的文件夹"
+                )
+            elif output.resolve() in inputs:
+                refused[source] = f"{output} 是要导入的材料本身：不会覆盖它"
+            elif output.exists() and not force:
+                refused[source] = f"{output} 已经存在：不会覆盖它（确实要覆盖请加 --force）"
+            if source in refused:
+                break
+    return refused
+
+
 def summary_line(imported: Imported) -> str:
     """What was found and guessed, in one line."""
     found = [
