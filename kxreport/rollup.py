@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 
 from .layout import table_plan
 from .model import FieldPath, Figure, Rollup, YearFile
@@ -70,14 +71,21 @@ class RollupTable:
         """Some unit did not report some indicator (a “—” in the table)."""
         return any(self.missing(c.key) for c in self.columns)
 
+    @cached_property
+    def _measures(self) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for column in self.columns:
+            units = {values[column.key].unit for _, values in self.units if column.key in values}
+            if column.unit and self.chosen:
+                found[column.key] = column.unit
+            elif len(units) == 1:
+                found[column.key] = units.pop()
+        return found
+
     def measure(self, key: str) -> str:
         """The measure word every value of ``key`` shares (the chosen one, or the one all
         units wrote), said once in the header; "" when they differ or have none."""
-        column = next((c for c in self.columns if c.key == key), None)
-        if column is not None and column.unit and self.chosen:
-            return column.unit
-        units = {values[key].unit for _, values in self.units if key in values}
-        return units.pop() if len(units) == 1 else ""
+        return self._measures.get(key, "")
 
     def header(self, column: Column) -> str:
         measure = self.measure(column.key)
