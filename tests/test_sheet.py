@@ -207,3 +207,30 @@ def test_import_into_an_existing_year_file_keeps_its_text_and_comments(blank, tm
     assert "figure-prose" in found  # … that it now disagrees with the sheet's 45
     wrong = runner.invoke(app, ["import", str(county), "--into", str(county)])
     assert wrong.exit_code == 2 and "--into 只用于一份填好的指标填报表" in wrong.output
+
+
+def test_a_sheet_saved_again_by_a_spreadsheet_program_reads_back(blank, tmp_path):
+    """The county fills the form and saves it in its own program: LibreOffice Calc here
+    (Excel and WPS write the same format), then import reads it."""
+    import shutil
+    import subprocess
+
+    from kxreport.writers import pdf
+
+    from .conftest import require
+
+    require(pdf.soffice() is not None and shutil.which("soffice"), "LibreOffice")
+    filled = _fill(blank, {"B2": "榆次区科学技术协会", "D5": 1500, "D6": "近百"}, "填好.xlsx")
+    resaved = tmp_path / "resaved"
+    subprocess.run(
+        [str(pdf.soffice()), "--headless", "--convert-to", "xlsx:Calc MS Excel 2007 XML",
+         "--outdir", str(resaved), str(filled)],
+        capture_output=True, timeout=120, check=False,
+    )  # fmt: skip
+    read = read_filled(resaved / "填好.xlsx")
+    assert read.problems == []
+    assert (read.unit, read.year) == ("榆次区科学技术协会", 2023)
+    assert [(k, str(c)) for k, _, c, _ in read.counts] == [
+        ("trainees", "1500人次"),
+        ("lectures", "近百场"),
+    ]

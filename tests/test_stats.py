@@ -134,3 +134,23 @@ def test_calc_shows_formula_like_text_as_text_in_csv_and_xlsx(city, tmp_path):
     assert "2" not in cells and "3" not in cells
     ours = (made / "out.csv").read_text("utf-8")
     assert "'=1+1" in ours and "'@SUM(1,2)（名）" in ours
+
+
+def test_calc_reads_the_csv_as_written_bom_and_all(city, tmp_path):
+    require(pdf.soffice() is not None, "LibreOffice")
+    from openpyxl import load_workbook
+
+    (tmp_path / "s.csv").write_text(_stats(str(city), "--format", "csv"), encoding="utf-8")
+    subprocess.run(
+        [str(pdf.soffice()), "--headless", "--infilter=CSV:44,34,76", "--convert-to", "xlsx",
+         "--outdir", str(tmp_path / "read"), str(tmp_path / "s.csv")],
+        capture_output=True, timeout=120, check=False,
+    )  # fmt: skip
+    ws = load_workbook(tmp_path / "read" / "s.xlsx").active
+    assert [c.value for c in ws[1]] == [
+        "单位",
+        "培训农民（人次）",
+        "科普讲座（场）",
+        "发展会员（名）",
+    ]
+    assert [c.value for c in ws[2]] == ["祁县科协", 1200, "30余", None]  # the BOM is not text
