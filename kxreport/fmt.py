@@ -117,6 +117,52 @@ def format_file(
     return done
 
 
+def set_counts(path: Path, values: dict[str, str], added: list[dict[str, str]]) -> int:
+    """Give the counts of ``path`` with a key in ``values`` that value, and add ``added``
+    ({key, label, value}) to the opening's counts (making the opening when there is none),
+    editing only those bytes; how many values changed. The result may disagree with the
+    file's prose (new figures, old text): that is validate's to say, so only that it
+    reads back and fits the size limit is required (``import --into``)."""
+    from .source import reads_back
+
+    read = read_yaml(path)
+    if not read.readable or read.source is None or read.repaired:
+        raise DataError(read.diagnostics)
+    if not isinstance(read.data, dict):
+        raise OutputError(f"{path}：不是年度文件，文件未修改")
+    edits = _Edits(read.source.text, read.source.positions)
+    changed = 0
+    for loc, item, _ in _items(read.data):
+        for i, figure in enumerate(_list(item.get("counts"))):
+            key = str(figure.get("key")) if isinstance(figure, dict) else None
+            if key in values and str(figure.get("value")) != values[key]:
+                edits._rewrite((*loc, "counts", i, "value"), str(figure["value"]), values[key])
+                changed += 1
+    if added:
+        overview = read.data.get("overview")
+        try:
+            if isinstance(overview, dict) and overview:
+                edits._insert_counts(("overview",), overview, added)
+            else:
+                edits._new_top_mapping(
+                    "overview", {"counts": added}, before=("honours", "sections")
+                )
+        except (_Unsupported, KeyError, IndexError):
+            raise OutputError(
+                f"{path}：无法在保留原有格式的前提下把数字写进开篇（overview），文件未修改"
+            ) from None
+        changed += len(added)
+    if changed:
+        raw = read_regular(path, MAX_BYTES)
+        bom = b"\xef\xbb\xbf" if raw.startswith(b"\xef\xbb\xbf") else b""
+        result = edits.result()
+        new = bom + result.encode("utf-8")
+        if len(new) > MAX_BYTES or reads_back(result, str(path)):
+            raise OutputError(f"{path}：并入后的文件超过上限或无法读回，文件未修改")
+        rewrite_in_place(Path(path), new)
+    return changed
+
+
 # --- what validate says ----------------------------------------------------------------
 
 
@@ -477,6 +523,29 @@ class _Edits:
         seq = " " * (first_key.key_col + self._sequence_indent())
         lines = [f"{indent}counts:{nl}", *(f"{seq}- {e}{nl}" for e in entries)]
         self.edits.append((at, at, order, before + "".join(lines)))
+
+    def _new_top_mapping(
+        self, key: str, value: dict[str, list[dict[str, str]]], before: tuple[str, ...]
+    ) -> None:
+        """A new top-level ``key:`` holding lists of flow entries, on the line of the first
+        of ``before`` the file has (else at its end)."""
+        nl = self.newline
+        seq = " " * (2 + self._sequence_indent())
+        lines = [f"{key}:{nl}"]
+        for name, entries in value.items():
+            lines.append(f"  {name}:{nl}")
+            lines += [f"{seq}- {_flow_entry(entry)}{nl}" for entry in entries]
+        found = [self.positions[(name,)] for name in before if (name,) in self.positions]
+        if found:
+            line = min(pos.key_line for pos in found)
+            at = 0
+            for _ in range(line):
+                at = self.text.index("\n", at) + 1
+        else:
+            at = len(self.text)
+            if self.text and not self.text.endswith("\n"):
+                lines.insert(0, nl)
+        self.edits.append((at, at, 1, "".join(lines)))
 
 
 def sequence_indent(text: str) -> int:

@@ -248,61 +248,6 @@ def to_year_file(filled: Filled, source_name: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def merge_counts(data: Any, filled: Filled) -> int:
-    """Put the sheet's counts into a year file's round-trip data: a count with the same key
-    anywhere in the file takes the new value; the others go to the opening's counts. Text
-    and comments stay as they are. Returns how many values changed."""
-    from ruamel.yaml.comments import CommentedMap, CommentedSeq
-
-    by_key: dict[str, Any] = {}
-    for holder in _holders(data):
-        for figure in holder.get("counts") or []:
-            if isinstance(figure, dict) and figure.get("key"):
-                by_key.setdefault(str(figure["key"]), figure)
-    changed = 0
-    for key, label, count, _ in filled.counts:
-        value = str(count)
-        figure = by_key.get(key)
-        if figure is not None:
-            if str(figure.get("value")) != value:
-                figure["value"] = value
-                changed += 1
-            continue
-        overview = data.get("overview")
-        if not isinstance(overview, dict):
-            overview = CommentedMap()
-            keys = list(data)
-            later = [k for k in ("honours", "sections", "closing") if k in keys]
-            data.insert(keys.index(later[0]) if later else len(keys), "overview", overview)
-        counts = overview.get("counts")
-        if not isinstance(counts, list):
-            counts = CommentedSeq()
-            overview["counts"] = counts
-        entry = CommentedMap([("key", key), ("label", label), ("value", value)])
-        entry.fa.set_flow_style()
-        counts.append(entry)
-        changed += 1
-    return changed
-
-
-def _holders(data: Any) -> list[dict[str, Any]]:
-    found: list[dict[str, Any]] = []
-    if isinstance(data.get("overview"), dict):
-        found.append(data["overview"])
-
-    def items(nodes: Any) -> None:
-        for node in nodes or []:
-            if isinstance(node, dict):
-                found.append(node)
-                items(node.get("items"))
-
-    for section in data.get("sections") or []:
-        if isinstance(section, dict):
-            found.append(section)
-            items(section.get("items"))
-    return found
-
-
 def _flow(text: str) -> str:
     """A value inside ``{…}``: quoted when it holds a character that ends it there."""
     import json
@@ -326,55 +271,37 @@ def import_sheet(path: Path) -> tuple[Filled, str]:
 
 
 def merge_into(path: Path, target: Path) -> tuple[Filled, int]:
-    """A filled sheet's counts put into the existing year file ``target``, rewritten in
-    place through a YAML round trip (comments, key order, quotes and indentation kept) and
-    replaced atomically; how many values changed. The result may disagree with the file's
-    prose (new figures, old text): that is validate's to say, so it is written; a file
-    that cannot be read, or a result over the size limit, is not."""
-    import io
-
-    from ruamel.yaml import YAML
-
-    from .errors import DataError, OutputError
-    from .files import rewrite_in_place
-    from .fmt import sequence_indent
-    from .source import MAX_BYTES, read_yaml
+    """A filled sheet's counts put into the existing year file ``target``: a count with
+    the same key anywhere in it takes the new value, the others go to the opening's counts;
+    only those bytes change (text, comments and layout stay). How many values changed."""
+    from .errors import DataError
+    from .fmt import set_counts
+    from .source import read_yaml
 
     filled = read_filled(path)
     if filled.problems:
         raise DataError(filled.problems)
     read = read_yaml(target)
-    if not read.readable or read.source is None or read.repaired:
-        raise DataError(read.diagnostics)
-    newline = "\r\n" if "\r\n" in read.source.text else "\n"
-    text = read.source.text.replace("\r\n", "\n")
-    yaml = YAML(typ="rt")
-    yaml.preserve_quotes = True
-    yaml.width = 1_000_000
-    indent = sequence_indent(text)
-    yaml.indent(mapping=2, sequence=indent + 2, offset=indent)
+    keys = {
+        str(figure.get("key"))
+        for figure in _all_counts(read.data)
+        if isinstance(figure, dict) and figure.get("key") is not None
+    }
+    values = {key: str(count) for key, _, count, _ in filled.counts if key in keys}
+    added = [
+        {"key": key, "label": label, "value": str(count)}
+        for key, label, count, _ in filled.counts
+        if key not in keys
+    ]
+    return filled, set_counts(target, values, added)
 
-    def dump(data: Any) -> str:
-        out = io.StringIO()
-        yaml.dump(data, out)
-        return out.getvalue()
 
-    data = yaml.load(text)
-    if dump(data) != text:
-        raise OutputError(
-            f"{target}：无法在保留原有格式（缩进、注释、引号）的前提下并入数字，文件未修改；"
-            "请先把缩进统一为两个空格"
-        )
-    changed = merge_counts(data, filled)
-    if changed:
-        result = dump(data)
-        raw = read_regular(target, MAX_BYTES)
-        bom = b"\xef\xbb\xbf" if raw.startswith(b"\xef\xbb\xbf") else b""
-        new = bom + result.replace("\n", newline).encode("utf-8")
-        if len(new) > MAX_BYTES:
-            raise OutputError(
-                f"{target}：并入后文件超过 {MAX_BYTES // 1024 // 1024} MB 的上限，文件未修改"
-            )
-        YAML(typ="safe").load(result)  # reads back (ruamel wrote it)
-        rewrite_in_place(target, new)
-    return filled, changed
+def _all_counts(data: Any) -> list[Any]:
+    """Every count entry of a year file's data (the opening's, each part's and item's)."""
+    from .fmt import _items
+
+    found: list[Any] = []
+    for _, item, _ in _items(data):
+        counts = item.get("counts")
+        found += counts if isinstance(counts, list) else []
+    return found

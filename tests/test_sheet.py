@@ -4,7 +4,6 @@ cell named by its sheet and cell, nothing written then."""
 
 from __future__ import annotations
 
-import io
 import re
 import shutil
 import zipfile
@@ -12,14 +11,13 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from ruamel.yaml import YAML
 from typer.testing import CliRunner
 
 from kxreport.cli import app
 from kxreport.errors import UsageError
 from kxreport.loader import load
 from kxreport.rollup import rollup
-from kxreport.sheet import merge_counts, read_filled, to_year_file
+from kxreport.sheet import merge_into, read_filled, to_year_file
 
 from .conftest import DATA, MINIMAL
 
@@ -115,20 +113,34 @@ def test_a_city_without_chosen_indicators_gets_no_sheet(write_yaml, tmp_path):
     assert not (tmp_path / "x.xlsx").exists()
 
 
-def test_merging_into_a_year_file_keeps_its_text_and_comments(blank):
-    read = read_filled(_fill(blank, {"B2": "太谷区科学技术协会", "D5": 900, "D7": 45}))
-    yaml = YAML()
+def test_merging_into_a_year_file_changes_only_the_figures(blank, tmp_path):
+    filled_sheet = _fill(blank, {"B2": "太谷区科学技术协会", "D5": 900, "D7": 45})
     source = (DATA / "rollup-chosen" / "counties" / "太谷.yaml").read_text(encoding="utf-8")
-    data = yaml.load("# 太谷的总结\n" + source)
-    # members (key: members) is updated in place; trainees has no such key there (太谷
-    # wrote nongmin), so it goes to the opening's counts
-    assert merge_counts(data, read) == 2
-    out = io.StringIO()
-    yaml.dump(data, out)
-    text = out.getvalue()
-    assert text.startswith("# 太谷的总结\n")
-    assert "全年开展科普讲座12场，发展会员40名。" in text
-    assert "value: 45" in text and "{key: trainees, label: 培训农民, value: 900人次}" in text
+    county = tmp_path / "太谷.yaml"
+    county.write_text("# 太谷的总结\n" + source, encoding="utf-8")
+    # members (key: members) changes in place; trainees has no such key there (太谷 wrote
+    # nongmin), so it goes to an opening made for it, before the parts
+    filled, changed = merge_into(filled_sheet, county)
+    assert (filled.unit, changed) == ("太谷区科学技术协会", 2)
+    after = county.read_text(encoding="utf-8")
+    expected = (
+        ("# 太谷的总结\n" + source)
+        .replace(
+            "- {key: members, label: 发展会员, value: 40名}",
+            "- {key: members, label: 发展会员, value: 45名}",
+        )
+        .replace(
+            "sections:\n",
+            "overview:\n  counts:\n    - {key: trainees, label: 培训农民, value: 900人次}\nsections:\n",
+        )
+    )
+    assert after == expected  # not a byte more: comments, flow style and order as they were
+    loaded = load(county)  # the prose still says 40名: validate says so, and nothing else
+    assert [d.code for d in loaded.errors] == ["figure-prose"]
+    # a second run: the opening exists, its count takes the new value in place
+    read2 = _fill(blank, {"B2": "太谷区科学技术协会", "D5": 950}, "again.xlsx")
+    assert merge_into(read2, county)[1] == 1
+    assert "value: 950人次}" in county.read_text(encoding="utf-8")
 
 
 def test_entities_in_a_sheet_are_refused_not_expanded(blank):
