@@ -71,7 +71,10 @@ def pdf_pages(path: Path) -> tuple[int, str]:
 
 
 @needs_office
-def test_every_example_converts_in_libreoffice(tmp_path):
+def test_every_example_converts_in_libreoffice(tmp_path, monkeypatch):
+    # a mark in the environment the batch's workers and their LibreOffice inherit: what is
+    # left running is told apart from other kxreport runs on the same machine
+    monkeypatch.setenv("KXREPORT_TEST_RUN", f"{os.getpid()}-{tmp_path.name}")
     result = CliRunner().invoke(
         app, ["build", *map(str, sorted(EXAMPLES.glob("*.yaml"))), "-o", str(tmp_path), "-f", "pdf"]
     )
@@ -92,7 +95,8 @@ def test_every_example_converts_in_libreoffice(tmp_path):
 
 def left_running() -> list[str]:
     """LibreOffice instances (and their bridges) started by kxreport processes other than
-    this one, still running."""
+    this one, still running — of this test run only (marked by KXREPORT_TEST_RUN in their
+    environment), so that another run on the machine is not taken for one of ours."""
     listing = subprocess.run(
         ["pgrep", "-af", "name=kxreport-|office_bridge.py kxreport-"],
         capture_output=True,
@@ -100,7 +104,18 @@ def left_running() -> list[str]:
         check=False,
     ).stdout.splitlines()
     mine = f"kxreport-{os.getpid()}-"
-    return [line for line in listing if mine not in line]
+    mark = f"KXREPORT_TEST_RUN={os.environ.get('KXREPORT_TEST_RUN', '')}".encode()
+    found = []
+    for line in listing:
+        if mine in line:
+            continue
+        try:
+            environ = Path(f"/proc/{line.split()[0]}/environ").read_bytes().split(b"\0")
+        except OSError:
+            continue  # ended meanwhile (or not ours to read)
+        if mark in environ:
+            found.append(line)
+    return found
 
 
 def pdf_fonts(path: Path) -> set[str]:
