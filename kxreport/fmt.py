@@ -117,12 +117,13 @@ def format_file(
     return done
 
 
-def set_counts(path: Path, values: dict[str, str], added: list[dict[str, str]]) -> int:
-    """Give the counts of ``path`` with a key in ``values`` that value, and add ``added``
-    ({key, label, value}) to the opening's counts (making the opening when there is none),
-    editing only those bytes; how many values changed. The result may disagree with the
-    file's prose (new figures, old text): that is validate's to say, so only that it
-    reads back and fits the size limit is required (``import --into``)."""
+def set_counts(path: Path, figures: list[dict[str, str]]) -> int:
+    """Put ``figures`` ({key, label, value}) into ``path``: a count with the same key
+    anywhere in it takes the new value, the others go to the opening's counts (the opening
+    is made when there is none), editing only those bytes; how many values changed. The
+    result may disagree with the file's prose (new figures, old text): that is validate's
+    to say, so only that it reads back and fits the size limit is required (``import
+    --into``)."""
     from .source import reads_back
 
     read = read_yaml(path)
@@ -131,13 +132,19 @@ def set_counts(path: Path, values: dict[str, str], added: list[dict[str, str]]) 
     if not isinstance(read.data, dict):
         raise OutputError(f"{path}：不是年度文件，文件未修改")
     edits = _Edits(read.source.text, read.source.positions)
+    values = {f["key"]: f["value"] for f in figures}
     changed = 0
+    seen: set[str] = set()
     for loc, item, _ in _items(read.data):
         for i, figure in enumerate(_list(item.get("counts"))):
             key = str(figure.get("key")) if isinstance(figure, dict) else None
-            if key in values and str(figure.get("value")) != values[key]:
+            if key is None or key not in values:
+                continue
+            seen.add(key)
+            if str(figure.get("value")) != values[key]:
                 edits._rewrite((*loc, "counts", i, "value"), str(figure["value"]), values[key])
                 changed += 1
+    added = [f for f in figures if f["key"] not in seen]
     if added:
         overview = read.data.get("overview")
         try:

@@ -276,32 +276,11 @@ def merge_into(path: Path, target: Path) -> tuple[Filled, int]:
     only those bytes change (text, comments and layout stay). How many values changed."""
     from .errors import DataError
     from .fmt import set_counts
-    from .source import read_yaml
 
     filled = read_filled(path)
     if filled.problems:
         raise DataError(filled.problems)
-    read = read_yaml(target)
-    keys = {
-        str(figure.get("key"))
-        for figure in _all_counts(read.data)
-        if isinstance(figure, dict) and figure.get("key") is not None
-    }
-    values = {key: str(count) for key, _, count, _ in filled.counts if key in keys}
-    added = [
-        {"key": key, "label": label, "value": str(count)}
-        for key, label, count, _ in filled.counts
-        if key not in keys
+    figures = [
+        {"key": key, "label": label, "value": str(count)} for key, label, count, _ in filled.counts
     ]
-    return filled, set_counts(target, values, added)
-
-
-def _all_counts(data: Any) -> list[Any]:
-    """Every count entry of a year file's data (the opening's, each part's and item's)."""
-    from .fmt import _items
-
-    found: list[Any] = []
-    for _, item, _ in _items(data):
-        counts = item.get("counts")
-        found += counts if isinstance(counts, list) else []
-    return found
+    return filled, set_counts(target, figures)
